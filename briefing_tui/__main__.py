@@ -1,0 +1,85 @@
+"""The command line: parses arguments, then runs a subcommand or starts the reader."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+SUBCOMMANDS = ("check", "schema", "search")
+
+
+def _reader_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="briefing-tui",
+        description="Read a library of YAML briefings in the terminal.",
+        epilog="Subcommands: briefing-tui check|schema|search --help",
+    )
+    parser.add_argument(
+        "paths", nargs="*", metavar="PATH", help="folders or files of briefings (default ./briefs)"
+    )
+    parser.add_argument(
+        "--open",
+        metavar="ID",
+        help="open at a briefing id, an actor or place id, or briefing-id#local-id",
+    )
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
+    return parser
+
+
+def _subcommand_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="briefing-tui")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    check = sub.add_parser("check", help="validate briefings and print path:line:col diagnostics")
+    check.add_argument("paths", nargs="*", metavar="PATH", help="folders or files (default .)")
+    check.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument("--no-cache", action="store_true", help="parse every file afresh")
+
+    sub.add_parser("schema", help="print the JSON Schema (draft 2020-12) of briefing/1")
+
+    search = sub.add_parser("search", help="search the library, one hit a line like grep")
+    search.add_argument("query", help='words, "a phrase", prefix*, -word, OR, kind:, in:, ...')
+    search.add_argument("paths", nargs="*", metavar="PATH", help="folders or files (default .)")
+    search.add_argument("--json", action="store_true", help="print a JSON array of hits")
+    search.add_argument("--limit", type=int, default=20, metavar="N", help="at most N hits")
+    search.add_argument("--no-cache", action="store_true", help="index in memory only")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `briefing-tui` command; returns the exit code."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list and args_list[0] in SUBCOMMANDS:
+        args = _subcommand_parser().parse_args(args_list)
+        # Each subcommand imports only what it needs: none of them loads Textual.
+        if args.command == "check":
+            from .commands.check import run_check
+
+            return run_check(args.paths or ["."], strict=args.strict, fmt=args.format,
+                             use_cache=not args.no_cache)
+        if args.command == "schema":
+            from .commands.schema import run_schema
+
+            return run_schema()
+        from .commands.search import run_search
+
+        return run_search(
+            args.query, args.paths or ["."], as_json=args.json, limit=args.limit,
+            use_cache=not args.no_cache,
+        )
+
+    args = _reader_parser().parse_args(args_list)
+    if args.version:
+        from . import __version__
+
+        print(f"briefing-tui {__version__}")
+        return 0
+    from .ui.app import run_reader
+
+    return run_reader(args.paths or ["briefs"], open_at=args.open)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The briefing data model: plain Python, no Textual or Rich import."""

@@ -1,0 +1,1 @@
+"""The Textual reader: it presents the model and never changes it."""
