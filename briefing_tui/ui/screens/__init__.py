@@ -1,0 +1,1 @@
+"""Screens of the reader: each owns its navigation."""
