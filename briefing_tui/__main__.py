@@ -57,8 +57,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "check":
             from .commands.check import run_check
 
-            return run_check(args.paths or ["."], strict=args.strict, fmt=args.format,
-                             use_cache=not args.no_cache)
+            return run_check(
+                args.paths or ["."],
+                strict=args.strict,
+                fmt=args.format,
+                use_cache=not args.no_cache,
+            )
         if args.command == "schema":
             from .commands.schema import run_schema
 
@@ -66,7 +70,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .commands.search import run_search
 
         return run_search(
-            args.query, args.paths or ["."], as_json=args.json, limit=args.limit,
+            args.query,
+            args.paths or ["."],
+            as_json=args.json,
+            limit=args.limit,
             use_cache=not args.no_cache,
         )
 

@@ -12,7 +12,12 @@ YEAR, MONTH, DAY, TIME = 0, 1, 2, 3
 """Precision ranks: a coarser date has a smaller rank and sorts first among equal starts."""
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_SEASONS = {21: ("Spring", 3, 5), 22: ("Summer", 6, 8), 23: ("Autumn", 9, 11), 24: ("Winter", 12, 14)}
+_SEASONS = {
+    21: ("Spring", 3, 5),
+    22: ("Summer", 6, 8),
+    23: ("Autumn", 9, 11),
+    24: ("Winter", 12, 14),
+}
 
 _SINGLE = re.compile(
     r"(?P<year>\d[\dX]{3})"
@@ -93,7 +98,11 @@ class EdtfDate:
         """Earliest instant first, then coarser precision first (file order breaks ties)."""
         lower = self.lower
         first = self.start or self.end
-        return (lower.toordinal() if lower else 0, (first.time or "") if first else "", self.precision)
+        return (
+            lower.toordinal() if lower else 0,
+            (first.time or "") if first else "",
+            self.precision,
+        )
 
     def human(self) -> str:
         """A reader's form of the whole date: `26 Oct 2020`, `2017 –`, `Sep 2020 – Oct 2020`."""
@@ -133,11 +142,12 @@ def _instant(text: str) -> Instant:
     match = _SINGLE.fullmatch(text)
     if not match:
         raise DateError(
-            f"{text!r} is not an EDTF date (use YYYY, YYYY-MM or YYYY-MM-DD, optionally ending in ?, ~ or %)"
+            f"{text!r} is not an EDTF date "
+            "(use YYYY, YYYY-MM or YYYY-MM-DD, optionally ending in ?, ~ or %)"
         )
     year_s, month_s, day_s, time_s, qual = match.group("year", "month", "day", "time", "qual")
     y_lo, y_hi = _digit_range(year_s, 1, 9999)
-    if y_lo < 1:
+    if int(year_s.replace("X", "9")) < 1:
         raise DateError(f"{text!r}: years before 1 are not supported")
     precision = YEAR
     m_lo, m_hi = 1, 12
@@ -154,9 +164,9 @@ def _instant(text: str) -> Instant:
     d_lo, d_hi = 1, 31
     if day_s is not None:
         precision = DAY
-        if "X" not in day_s and "X" not in month_s and "X" not in year_s:
-            if not 1 <= int(day_s) <= _last_day(y_lo, m_lo):
-                raise DateError(f"{text!r}: day {day_s} does not exist in that month")
+        exact = "X" not in day_s + month_s + year_s
+        if exact and not 1 <= int(day_s) <= _last_day(y_lo, m_lo):
+            raise DateError(f"{text!r}: day {day_s} does not exist in that month")
         d_lo, d_hi = _digit_range(day_s, 1, 31)
     if time_s is not None:
         if day_s is None or "X" in text:
@@ -167,8 +177,10 @@ def _instant(text: str) -> Instant:
         except ValueError as exc:
             raise DateError(f"{text!r}: {time_s!r} is not a valid time") from exc
     upper_year, upper_month = y_hi, m_hi
-    if upper_month > 12:  # winter runs into the next year
+    if upper_month > 12:  # winter runs into the next year (but not past the calendar's end)
         upper_year, upper_month = upper_year + 1, upper_month - 12
+        if upper_year > 9999:
+            upper_year, upper_month = 9999, 12
     lower = dt.date(y_lo, m_lo, min(d_lo, _last_day(y_lo, m_lo)))
     upper = dt.date(upper_year, upper_month, min(d_hi, _last_day(upper_year, upper_month)))
     if lower > upper:

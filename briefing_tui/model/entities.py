@@ -149,7 +149,9 @@ def _bare_ref(value: Any) -> Any:
     return {"ref": value} if isinstance(value, str) else value
 
 
-CitationItem = Annotated[Citation, BeforeValidator(_bare_ref, json_schema_input_type=Slug | Citation)]
+CitationItem = Annotated[
+    Citation, BeforeValidator(_bare_ref, json_schema_input_type=Slug | Citation)
+]
 
 
 class Relation(Entity):
@@ -210,7 +212,9 @@ class Fatalities(Entity):
         """`43`, `37–100`, `43 (37–100)`."""
         span = ""
         if self.low is not None or self.high is not None:
-            span = f"{'' if self.low is None else self.low}–{'' if self.high is None else self.high}"
+            span = (
+                f"{'' if self.low is None else self.low}–{'' if self.high is None else self.high}"
+            )
         if self.best is not None:
             return f"{self.best} ({span})" if span else str(self.best)
         return span or "unknown"
@@ -327,7 +331,5 @@ class ActorRegistry(Entity):
     actors: list[Actor] = Field(default_factory=list)
 
 
-BRIEFING_FIELDS = tuple(
-    (f.alias or name) for name, f in Briefing.model_fields.items()
-)
+BRIEFING_FIELDS = tuple((f.alias or name) for name, f in Briefing.model_fields.items())
 """The top-level keys a briefing may have, as written in YAML."""

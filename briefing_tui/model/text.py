@@ -1,4 +1,4 @@
-"""Untrusted text made safe to show: control, bidi and invisible characters become visible symbols."""
+"""Untrusted text made safe to show: control, bidi and invisible characters made visible."""
 
 from __future__ import annotations
 
