@@ -1,24 +1,58 @@
 """The library: every document under the given paths, merged actors and places, links and backlinks.
 
-INTERFACE DRAFT: the signatures below are the contract the UI and search code against;
-the bodies are being written now.
+A `Library` is built once (loaded, then linked) and never changes afterwards: reloading makes a
+new one, so a UI can keep showing the old library while a worker builds the next. Every query
+the reader makes while following links is answered from indexes made at link time.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import dataclasses
+import datetime as dt
+import os
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, Literal, TypeVar
 
-from .diagnostics import Diagnostic
-from .document import Document
-from .entities import Actor, Briefing, Event, Place, Question, Relation
-from .links import Link
-from .refs import EntityRef
+from . import dates
+from .diagnostics import Diagnostic, Severity, field_path
+from .document import Document, Loc
+from .entities import (
+    RELATION_INVERSES,
+    Actor,
+    Briefing,
+    Citation,
+    Event,
+    Judgment,
+    Place,
+    Question,
+    Relation,
+    Source,
+)
+from .links import Link, find_links, plain
+from .refs import EntityKind, EntityRef
+from .text import visible
 
 Progress = Callable[[int, int], None]
 """Called as documents load: (documents done, documents in all)."""
+
+FileStat = tuple[int, int]
+"""What tells a changed file from an unchanged one: (size in bytes, mtime in nanoseconds)."""
+
+LAST_GOOD_MESSAGE = "file has errors; showing the last good version"
+
+ALL_KINDS: tuple[EntityKind, ...] = (
+    "briefing",
+    "actor",
+    "place",
+    "event",
+    "question",
+    "source",
+    "judgment",
+)
+
+M = TypeVar("M", Actor, Place)
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,33 +64,107 @@ class Sourced:
 
 
 @dataclass(slots=True)
-class ActorRecord:
-    """An actor merged across every document that defines it."""
+class _MergedRecord(Generic[M]):
+    """An actor or place merged across every document that defines it, in document order."""
 
     id: str
-    definitions: list[tuple[Actor, str]] = field(default_factory=list)
+    definitions: list[tuple[M, str]] = field(default_factory=list)
 
     @property
     def name(self) -> str:
         """The name of the first definition (others, if different, are in `values('name')`)."""
-        raise NotImplementedError
+        return self.definitions[0][0].name if self.definitions else self.id
 
     @property
     def aliases(self) -> list[str]:
         """Every alias of every definition, united, in first-seen order."""
-        raise NotImplementedError
+        return list(
+            dict.fromkeys(alias for model, _ in self.definitions for alias in model.aliases)
+        )
+
+    @property
+    def all_names(self) -> list[str]:
+        """Every name any definition gives, then every alias, without repeats (for search)."""
+        names = (model.name for model, _ in self.definitions)
+        aliases = (alias for model, _ in self.definitions for alias in model.aliases)
+        return list(dict.fromkeys([*names, *aliases]))
+
+    @property
+    def origins(self) -> list[str]:
+        """The documents that define it: briefing ids and registry paths, in document order."""
+        return list(dict.fromkeys(origin for _, origin in self.definitions))
+
+    def first(self, field_name: str) -> Any:
+        """The first value any definition gives for a field (None when none does)."""
+        for model, _ in self.definitions:
+            value = getattr(model, field_name, None)
+            if value is not None and value != []:
+                return value
+        return None
 
     def values(self, field_name: str) -> list[Sourced]:
-        """The distinct values of a field across definitions, each with its origin."""
-        raise NotImplementedError
+        """The distinct values of a field across definitions, each with the first document that
+        gives it; definitions that leave the field out are not counted as disagreeing."""
+        out: list[Sourced] = []
+        for model, origin in self.definitions:
+            value = getattr(model, field_name, None)
+            if value is None or value == []:
+                continue
+            if all(seen.value != value for seen in out):
+                out.append(Sourced(value, origin))
+        return out
+
+    def disagreements(self) -> dict[str, list[Sourced]]:
+        """Fields on which the definitions disagree, with each value and where it comes from."""
+        if len(self.definitions) < 2:
+            return {}
+        fields = type(self.definitions[0][0]).model_fields
+        out: dict[str, list[Sourced]] = {}
+        for name in fields:
+            if name in ("id", "aliases", "relations"):
+                continue
+            values = self.values(name)
+            if len(values) > 1:
+                out[name] = values
+        return out
 
 
 @dataclass(slots=True)
-class PlaceRecord:
+class ActorRecord(_MergedRecord[Actor]):
+    """An actor merged across every document that defines it."""
+
+    @property
+    def kind(self) -> str:
+        """The kind of the first definition."""
+        return self.definitions[0][0].kind if self.definitions else "other"
+
+    @property
+    def country(self) -> str | None:
+        """The first country any definition gives."""
+        return self.first("country")
+
+    @property
+    def profile(self) -> str | None:
+        """The first profile any definition gives (others are in `values('profile')`)."""
+        return self.first("profile")
+
+
+@dataclass(slots=True)
+class PlaceRecord(_MergedRecord[Place]):
     """A place merged across every document that defines it."""
 
-    id: str
-    definitions: list[tuple[Place, str]] = field(default_factory=list)
+    @property
+    def country(self) -> str | None:
+        """The first country any definition gives."""
+        return self.first("country")
+
+    @property
+    def coordinates(self) -> tuple[float, float] | None:
+        """(lat, lon) of the first definition that gives both."""
+        for model, _ in self.definitions:
+            if model.lat is not None and model.lon is not None:
+                return (model.lat, model.lon)
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,13 +192,241 @@ class RelationView:
     outgoing: bool
 
 
+@dataclass(frozen=True, slots=True)
+class EventAppearance:
+    """An event an actor or place appears in: the briefing, the event, and the actor's role."""
+
+    briefing: str
+    event: Event
+    role: str | None
+    """The role given in the event (`mediator`...); None when none is given, or for a place."""
+
+
+SiteKind = Literal["event-actor", "event-place", "about", "relation", "citation", "link"]
+
+_EXPECTS: dict[SiteKind, tuple[EntityKind, ...]] = {
+    "event-actor": ("actor",),
+    "event-place": ("place",),
+    "about": ("event", "question", "actor", "place"),
+    "relation": ("actor", "place"),
+    "citation": ("source",),
+    "link": ALL_KINDS,
+}
+_UNRESOLVED_REASON: dict[SiteKind, str] = {
+    "event-actor": "no actor has this id",
+    "event-place": "no place has this id",
+    "about": "no actor, place, event or question of this briefing has this id",
+    "relation": "no actor or place has this id",
+    "citation": "no source of this briefing has this id",
+    "link": "",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class _Site:
+    """One reference in a document: where it is, what it names, and who is referring."""
+
+    kind: SiteKind
+    target: str
+    loc: Loc
+    source: EntityRef
+    field: str
+    holder: Any = None
+    role: str | None = None
+
+
+def _prose_sites(text: str | None, loc: Loc, source: EntityRef, name: str) -> Iterator[_Site]:
+    if text:
+        for link in find_links(text):
+            yield _Site("link", link.target, loc, source, name, holder=link)
+
+
+def _citation_sites(citations: Iterable[Citation], loc: Loc, source: EntityRef) -> Iterator[_Site]:
+    for index, citation in enumerate(citations):
+        yield _Site("citation", citation.ref, (*loc, index), source, "sources")
+
+
+def _actor_sites(actor: Actor, loc: Loc) -> Iterator[_Site]:
+    ref = EntityRef("actor", actor.id)
+    yield from _prose_sites(actor.profile, (*loc, "profile"), ref, "profile")
+    for index, relation in enumerate(actor.relations):
+        at = (*loc, "relations", index)
+        yield _Site("relation", relation.target, (*at, "target"), ref, "relations", relation)
+        yield from _prose_sites(relation.note, (*at, "note"), ref, "note")
+        yield from _citation_sites(relation.sources, (*at, "sources"), ref)
+
+
+def _briefing_sites(briefing: Briefing) -> Iterator[_Site]:
+    """Every link and structured reference of a briefing, in file order."""
+    bid = briefing.id
+    here = EntityRef("briefing", bid)
+    yield from _prose_sites(briefing.summary, ("summary",), here, "summary")
+    for i, judgment in enumerate(briefing.judgments):
+        ref = EntityRef("judgment", judgment.id, bid) if judgment.id else here
+        yield from _prose_sites(judgment.text, ("judgments", i, "text"), ref, "judgments")
+        yield from _citation_sites(judgment.sources, ("judgments", i, "sources"), ref)
+    for i, actor in enumerate(briefing.actors):
+        yield from _actor_sites(actor, ("actors", i))
+    for i, event in enumerate(briefing.timeline):
+        ref, at = EntityRef("event", event.id, bid), ("timeline", i)
+        yield from _prose_sites(event.description, (*at, "description"), ref, "description")
+        for k, actor in enumerate(event.actors):
+            yield _Site(
+                "event-actor", actor.ref, (*at, "actors", k), ref, "actors", event, actor.role
+            )
+        if event.place:
+            yield _Site("event-place", event.place, (*at, "place"), ref, "place", event)
+        if event.fatalities and event.fatalities.note:
+            note_at = (*at, "fatalities", "note")
+            yield from _prose_sites(event.fatalities.note, note_at, ref, "fatalities")
+        yield from _citation_sites(event.sources, (*at, "sources"), ref)
+    for i, question in enumerate(briefing.questions):
+        ref, at = EntityRef("question", question.id, bid), ("questions", i)
+        yield from _prose_sites(question.text, (*at, "text"), ref, "text")
+        for k, about in enumerate(question.about):
+            yield _Site("about", about, (*at, "about", k), ref, "about", question)
+        for k, claim in enumerate(question.claims):
+            yield from _prose_sites(claim.text, (*at, "claims", k, "text"), ref, "claims")
+            yield from _citation_sites(claim.sources, (*at, "claims", k, "sources"), ref)
+        yield from _prose_sites(question.answer, (*at, "answer"), ref, "answer")
+
+
+def _mention_label(site: _Site) -> str:
+    if site.kind == "event-actor":
+        return f"{site.role} in" if site.role else "actor in"
+    if site.kind == "event-place":
+        return "place of"
+    if site.kind == "about":
+        return "question about"
+    if site.kind == "relation":
+        return inverse_label(site.holder.kind)
+    if site.kind == "citation":
+        return "cited by"
+    return "linked from"
+
+
+def inverse_label(kind: str) -> str:
+    """How a relation kind reads from its target's side: `leads` → `led by`; unknown kinds and
+    symmetric ones read the same both ways (with spaces for hyphens when known)."""
+    return RELATION_INVERSES.get(kind, kind)
+
+
+def one_line_plain(text: str) -> str:
+    """Prose as a one-line title: links shown by their label, whitespace folded."""
+    return " ".join(plain(text).split())
+
+
+def _stat(path: Path) -> FileStat | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return (info.st_size, info.st_mtime_ns)
+
+
+def _discover(paths: Sequence[str | Path]) -> list[tuple[Path, str]]:
+    """Every document file under `paths` with the path to show for it, in a stable order."""
+    from . import loader  # imported here: the loader imports the model, not the other way round
+
+    found: list[tuple[Path, str]] = []
+    for item in loader.discover(paths):
+        if isinstance(item, tuple):
+            found.append((Path(item[0]), str(item[1])))
+        else:
+            found.append((Path(item), str(item)))
+    return found
+
+
+def _load_file(path: Path, display_path: str) -> Document:
+    """One document, never an exception: anything the loader did not foresee becomes an error."""
+    from . import loader
+
+    try:
+        return loader.load_document(path, display_path)
+    except Exception as exc:  # one broken file must never hide the others
+        problem = Diagnostic(display_path, 1, 1, "error", "", f"could not be read: {exc}")
+        return Document(path=path, display_path=display_path, diagnostics=[problem])
+
+
+def _locate(document: Document, locs: Sequence[Loc]) -> dict[Loc, tuple[int, int]]:
+    """Line and column of each field path, found by re-reading the file (best effort: a file
+    that vanished or no longer parses yields what it can, the rest fall back to known lines)."""
+    found: dict[Loc, tuple[int, int]] = {}
+    try:
+        from . import loader
+
+        answer = loader.locate(document.path, list(locs))
+        if isinstance(answer, Mapping):
+            found = {tuple(k): (int(v[0]), int(v[1])) for k, v in answer.items() if v}
+        else:
+            found = {loc: (int(v[0]), int(v[1])) for loc, v in zip(locs, answer, strict=False) if v}
+    except Exception:  # positions are a nicety; the warning must survive
+        found = {}
+    for loc in locs:
+        if loc not in found:
+            found[loc] = (document.line_of(loc), 1)
+    return found
+
+
+def keep_last_good(fresh: Document, last_good: Document) -> Document:
+    """`fresh` (unusable) showing the model of `last_good`, with a warning saying so."""
+    warning = Diagnostic(fresh.display_path, 1, 1, "warning", "", LAST_GOOD_MESSAGE)
+    return dataclasses.replace(
+        fresh,
+        kind=last_good.kind,
+        briefing=last_good.briefing,
+        registry=last_good.registry,
+        lines=last_good.lines,
+        diagnostics=[warning, *fresh.diagnostics],
+    )
+
+
+def _is_stale(document: Document) -> bool:
+    """A document shown from its last good version: usable, yet its file has errors now."""
+    return document.usable and document.errors > 0
+
+
 class Library:
     """Every document of a library, loaded, validated and linked."""
 
     documents: list[Document]
+    """Every document in discovery order, with its own and its library-level diagnostics."""
     briefings: dict[str, Briefing]
+    """Usable briefings by id, in document order."""
     actors: dict[str, ActorRecord]
     places: dict[str, PlaceRecord]
+
+    def __init__(
+        self,
+        documents: Sequence[Document] = (),
+        *,
+        roots: Sequence[str | Path] = (),
+        stats: Mapping[Path, FileStat] | None = None,
+        located: Mapping[Path, Mapping[Loc, tuple[int, int]]] | None = None,
+    ) -> None:
+        """Link already loaded documents. `roots` are what `reload` discovers again (default:
+        the documents' own files); `stats` tell `reload` which files are unchanged; `located`
+        holds positions of warned nodes already found for unchanged files."""
+        self._loaded: list[Document] = list(documents)
+        self._roots: tuple[str | Path, ...] = tuple(roots) or tuple(d.path for d in documents)
+        self._stats: dict[Path, FileStat] = dict(stats or {})
+        self._located: dict[Path, dict[Loc, tuple[int, int]]] = {
+            path: dict(positions) for path, positions in (located or {}).items()
+        }
+        self._link()
+
+    # ----------------------------------------------------------------- building
+
+    @classmethod
+    def from_documents(
+        cls,
+        documents: Sequence[Document],
+        *,
+        roots: Sequence[str | Path] = (),
+        stats: Mapping[Path, FileStat] | None = None,
+    ) -> Library:
+        """A library of documents already loaded (by tests, the cache, an incremental reload)."""
+        return cls(documents, roots=roots, stats=stats)
 
     @classmethod
     def load(
@@ -102,18 +438,379 @@ class Library:
     ) -> Library:
         """Load every document; with `previous`, a document that turned invalid keeps its last
         good model and gains a warning saying so."""
-        raise NotImplementedError
+        return cls._read(tuple(paths), progress, previous, reuse=False, changed=())
 
-    def document_of(self, briefing_id: str) -> Document | None: ...
-    def briefings_newest_first(self) -> list[Briefing]: ...
-    def diagnostics(self) -> list[Diagnostic]: ...
-    def resolve(self, target: str, context: str | None = None) -> EntityRef | None: ...
-    def resolve_link(self, link: Link, context: str | None = None) -> EntityRef | None: ...
-    def entity(self, ref: EntityRef) -> object | None: ...
-    def title_of(self, ref: EntityRef) -> str: ...
-    def timeline(self, briefing_id: str) -> list[Event]: ...
-    def relations(self, actor_id: str) -> list[RelationView]: ...
-    def events_of(self, entity_id: str) -> list[tuple[str, Event]]: ...
-    def questions_about(self, entity_id: str) -> list[tuple[str, Question]]: ...
-    def briefings_mentioning(self, entity_id: str) -> list[str]: ...
-    def backlinks(self, entity_id: str) -> list[Mention]: ...
+    def reload(
+        self,
+        changed_paths: Iterable[str | Path] | None = None,
+        *,
+        progress: Progress | None = None,
+    ) -> Library:
+        """A new library of the same roots that re-reads only added files and files whose size or
+        mtime changed (and `changed_paths`, even if they look unchanged); removed files go;
+        a file that turned invalid keeps its last good model."""
+        return Library._read(self._roots, progress, self, reuse=True, changed=changed_paths or ())
+
+    @classmethod
+    def _read(
+        cls,
+        roots: tuple[str | Path, ...],
+        progress: Progress | None,
+        previous: Library | None,
+        *,
+        reuse: bool,
+        changed: Iterable[str | Path],
+    ) -> Library:
+        files = _discover(roots)
+        total = len(files)
+        if progress:
+            progress(0, total)
+        forced = {os.path.realpath(p) for p in changed}
+        before = {d.path: d for d in previous._loaded} if previous else {}
+        documents: list[Document] = []
+        stats: dict[Path, FileStat] = {}
+        located: dict[Path, dict[Loc, tuple[int, int]]] = {}
+        for done, (path, display_path) in enumerate(files, start=1):
+            stat = _stat(path)
+            old = before.get(path)
+            unchanged = (
+                reuse
+                and previous is not None
+                and old is not None
+                and stat is not None
+                and previous._stats.get(path) == stat
+                and not (forced and os.path.realpath(path) in forced)
+            )
+            if unchanged and old is not None and previous is not None:
+                document = old
+                if path in previous._located:
+                    located[path] = previous._located[path]
+            else:
+                document = _load_file(path, display_path)
+                if old is not None and old.usable and not document.usable:
+                    document = keep_last_good(document, old)
+            if stat is not None:
+                stats[path] = stat
+            documents.append(document)
+            if progress:
+                progress(done, total)
+        return cls(documents, roots=roots, stats=stats, located=located)
+
+    def _link(self) -> None:
+        """Merge, index and check references; run once, when the library is made."""
+        self.briefings = {}
+        self.actors = {}
+        self.places = {}
+        # Library-level problems by document index: (loc, severity, message).
+        problems: dict[int, list[tuple[Loc, Severity, str]]] = {}
+        demoted: set[int] = set()
+        owners: dict[str, Document] = {}
+        registries: list[tuple[int, Document]] = []
+        for index, document in enumerate(self._loaded):
+            origin = document.display_path
+            if document.briefing is not None:
+                briefing = document.briefing
+                first = owners.get(briefing.id)
+                if first is not None:
+                    demoted.add(index)
+                    problems.setdefault(index, []).append(
+                        (
+                            ("id",),
+                            "error",
+                            f"duplicate briefing id {briefing.id!r}: {first.display_path} "
+                            "already uses it, so this file is not shown",
+                        )
+                    )
+                    continue
+                owners[briefing.id] = document
+                self.briefings[briefing.id] = briefing
+                origin = briefing.id
+                actors: Sequence[Actor] = briefing.actors
+                for place in briefing.places:
+                    self.places.setdefault(place.id, PlaceRecord(place.id)).definitions.append(
+                        (place, origin)
+                    )
+            elif document.registry is not None:
+                registries.append((index, document))
+                actors = document.registry.actors
+            else:
+                continue
+            for actor in actors:
+                self.actors.setdefault(actor.id, ActorRecord(actor.id)).definitions.append(
+                    (actor, origin)
+                )
+
+        self._newest = sorted(self.briefings.values(), key=_newest_first_key)
+        self._rank = {b.id: rank for rank, b in enumerate(self._newest)}
+        self._local: dict[str, dict[str, EntityRef]] = {}
+        self._objects: dict[EntityRef, object] = {}
+        self._timelines: dict[str, list[Event]] = {}
+        self._event_index: dict[tuple[str, str], int] = {}
+        for briefing in self.briefings.values():
+            self._index_locals(briefing)
+
+        self._mentions: dict[EntityRef, dict[Mention, None]] = {}
+        self._mentioning: dict[EntityRef, dict[str, None]] = {}
+        self._events_of: dict[EntityRef, list[EventAppearance]] = {}
+        self._questions_about: dict[EntityRef, list[tuple[str, Question]]] = {}
+        self._outgoing: dict[EntityRef, list[RelationView]] = {}
+        self._incoming: dict[EntityRef, list[RelationView]] = {}
+        index_of = {id(d): i for i, d in enumerate(self._loaded)}
+        for briefing in self._newest:
+            document = owners[briefing.id]
+            here = index_of[id(document)]
+            for definition in (*briefing.actors, *briefing.places):
+                kind: EntityKind = "actor" if isinstance(definition, Actor) else "place"
+                self._mentioning.setdefault(EntityRef(kind, definition.id), {})[briefing.id] = None
+            stale = _is_stale(document)
+            for site in _briefing_sites(briefing):
+                warning = self._follow(site, briefing.id, briefing.id)
+                if warning and not stale:
+                    problems.setdefault(here, []).append((site.loc, "warning", warning))
+        for here, document in registries:
+            assert document.registry is not None
+            stale = _is_stale(document)
+            for i, actor in enumerate(document.registry.actors):
+                for site in _actor_sites(actor, ("actors", i)):
+                    warning = self._follow(site, None, document.display_path)
+                    if warning and not stale:
+                        problems.setdefault(here, []).append((site.loc, "warning", warning))
+        for appearances in self._events_of.values():
+            appearances.sort(key=self._appearance_key)
+
+        self.documents = []
+        for index, document in enumerate(self._loaded):
+            extra = problems.get(index)
+            if extra:
+                positions = self._positions(document, [loc for loc, _, _ in extra])
+                added = [
+                    Diagnostic(
+                        document.display_path, *positions[loc], severity, field_path(loc), text
+                    )
+                    for loc, severity, text in extra
+                ]
+                document = dataclasses.replace(
+                    document,
+                    briefing=None if index in demoted else document.briefing,
+                    diagnostics=[*document.diagnostics, *added],
+                )
+            self.documents.append(document)
+        self._document_of = {d.briefing.id: d for d in self.documents if d.briefing is not None}
+        self._diagnostics = sorted(
+            (d for document in self.documents for d in document.diagnostics),
+            key=lambda d: (d.path, d.line, d.col),
+        )
+
+    def _index_locals(self, briefing: Briefing) -> None:
+        bid = briefing.id
+        table: dict[str, EntityRef] = {}
+        groups: tuple[tuple[EntityKind, Sequence[Any]], ...] = (
+            ("actor", briefing.actors),
+            ("place", briefing.places),
+            ("event", briefing.timeline),
+            ("question", briefing.questions),
+            ("source", briefing.sources),
+            ("judgment", briefing.judgments),
+        )
+        for kind, items in groups:
+            for item in items:
+                if item.id is None or item.id in table:
+                    continue
+                if kind in ("actor", "place"):
+                    table[item.id] = EntityRef(kind, item.id)
+                else:
+                    ref = EntityRef(kind, item.id, bid)
+                    table[item.id] = ref
+                    self._objects[ref] = item
+        self._local[bid] = table
+        for position, event in enumerate(briefing.timeline):
+            self._event_index.setdefault((bid, event.id), position)
+        self._timelines[bid] = [
+            event
+            for _, _, event in sorted(
+                (dates.parse(e.date).sort_key(), i, e) for i, e in enumerate(briefing.timeline)
+            )
+        ]
+
+    def _positions(self, document: Document, locs: list[Loc]) -> dict[Loc, tuple[int, int]]:
+        known = self._located.get(document.path, {})
+        missing = [loc for loc in dict.fromkeys(locs) if loc not in known]
+        if missing:
+            known = {**known, **_locate(document, missing)}
+        self._located[document.path] = known
+        return known
+
+    def _follow(self, site: _Site, briefing: str | None, origin: str) -> str | None:
+        """Resolve one reference and index it; the warning to give when it names nothing."""
+        if site.kind == "citation" and briefing is None:
+            return (
+                f"unresolved reference {visible(site.target)!r}: "
+                "an actor registry has no sources to cite"
+            )
+        if site.kind == "relation":
+            self._outgoing.setdefault(site.source, []).append(
+                RelationView(site.holder.kind, site.target, site.holder, origin, True)
+            )
+        ref = self._find(site.target, briefing, _EXPECTS[site.kind])
+        if ref is None:
+            if site.kind == "link":
+                return f"unresolved link [[{visible(site.target)}]]"
+            reason = _UNRESOLVED_REASON[site.kind]
+            return f"unresolved reference {visible(site.target)!r}: {reason}"
+        mention = Mention(site.source, briefing, site.field, _mention_label(site))
+        self._mentions.setdefault(ref, {})[mention] = None
+        if (
+            briefing is not None
+            and site.kind != "citation"
+            and ref != EntityRef("briefing", briefing)
+        ):
+            self._mentioning.setdefault(ref, {})[briefing] = None
+        if briefing is not None and site.kind in ("event-actor", "event-place"):
+            self._events_of.setdefault(ref, []).append(
+                EventAppearance(briefing, site.holder, site.role)
+            )
+        elif briefing is not None and site.kind == "about":
+            self._questions_about.setdefault(ref, []).append((briefing, site.holder))
+        elif site.kind == "relation":
+            label = inverse_label(site.holder.kind)
+            self._incoming.setdefault(ref, []).append(
+                RelationView(label, site.source.id, site.holder, origin, False)
+            )
+        return None
+
+    def _appearance_key(self, appearance: EventAppearance) -> tuple[Any, ...]:
+        return (
+            dates.parse(appearance.event.date).sort_key(),
+            self._rank.get(appearance.briefing, 0),
+            self._event_index.get((appearance.briefing, appearance.event.id), 0),
+        )
+
+    def _find(
+        self, target: str, context: str | None, kinds: tuple[EntityKind, ...] = ALL_KINDS
+    ) -> EntityRef | None:
+        """The resolution order of the format, limited to `kinds`."""
+        head, sep, local = target.partition("#")
+        if sep:
+            table = self._local.get(head)
+            if table is None:
+                return None
+            if not local:
+                return EntityRef("briefing", head) if "briefing" in kinds else None
+            hit = table.get(local)
+            return hit if hit is not None and hit.kind in kinds else None
+        if context is not None:
+            hit = self._local.get(context, {}).get(target)
+            if hit is not None and hit.kind in kinds:
+                return hit
+        if "actor" in kinds and target in self.actors:
+            return EntityRef("actor", target)
+        if "place" in kinds and target in self.places:
+            return EntityRef("place", target)
+        if "briefing" in kinds and target in self.briefings:
+            return EntityRef("briefing", target)
+        return None
+
+    def _ref(self, entity: str | EntityRef) -> EntityRef | None:
+        return entity if isinstance(entity, EntityRef) else self.parse_ref(entity)
+
+    # ----------------------------------------------------------------- queries
+
+    @property
+    def roots(self) -> tuple[str | Path, ...]:
+        """The folders and files the library was loaded from (what `reload` reads again)."""
+        return self._roots
+
+    def document_of(self, briefing_id: str) -> Document | None:
+        """The document of a usable briefing."""
+        return self._document_of.get(briefing_id)
+
+    def briefings_newest_first(self) -> list[Briefing]:
+        """Usable briefings, latest `as_of` (its upper bound) first, then by id."""
+        return list(self._newest)
+
+    def diagnostics(self) -> list[Diagnostic]:
+        """Every error and warning of every document, sorted by path, line and column."""
+        return list(self._diagnostics)
+
+    def problems(self, briefing_id: str) -> int:
+        """How many errors and warnings the briefing's document has."""
+        document = self._document_of.get(briefing_id)
+        return len(document.diagnostics) if document else 0
+
+    def resolve(self, target: str, context: str | None = None) -> EntityRef | None:
+        """What an id or `briefing-id#local-id` names, seen from briefing `context`: an entity
+        of that briefing, then a library-wide actor or place, then a briefing."""
+        return self._find(target.strip(), context)
+
+    def resolve_link(self, link: Link, context: str | None = None) -> EntityRef | None:
+        """What a `[[link]]` in prose of briefing `context` names (None: unresolved)."""
+        return self._find(link.target, context)
+
+    def parse_ref(self, text: str) -> EntityRef | None:
+        """An entity named on the command line (`--open`): an actor or place id, a briefing id,
+        or `briefing-id#local-id`, in the order links resolve."""
+        return self._find(text.strip(), None)
+
+    def entity(self, ref: EntityRef) -> object | None:
+        """The object a reference names: Briefing, ActorRecord, PlaceRecord, Event, Question,
+        Source or Judgment (None when the library has no such entity)."""
+        if ref.kind == "briefing":
+            return self.briefings.get(ref.id)
+        if ref.kind == "actor":
+            return self.actors.get(ref.id)
+        if ref.kind == "place":
+            return self.places.get(ref.id)
+        return self._objects.get(ref)
+
+    def title_of(self, ref: EntityRef) -> str:
+        """A one-line name for the entity (raw text: pass it through `text.visible` to show)."""
+        item = self.entity(ref)
+        if isinstance(item, (Briefing, Event, Source)):
+            return item.title
+        if isinstance(item, (ActorRecord, PlaceRecord)):
+            return item.name
+        if isinstance(item, (Question, Judgment)):
+            return one_line_plain(item.text)
+        return str(ref)
+
+    def timeline(self, briefing_id: str) -> list[Event]:
+        """A briefing's events: earliest possible instant first, then coarser precision first,
+        then file order."""
+        return list(self._timelines.get(briefing_id, ()))
+
+    def relations(self, actor_id: str | EntityRef) -> list[RelationView]:
+        """An actor's relations: outgoing as written, then incoming with the inverse label."""
+        ref = self._ref(actor_id)
+        if ref is None:
+            return []
+        return [*self._outgoing.get(ref, ()), *self._incoming.get(ref, ())]
+
+    def appearances(self, entity_id: str | EntityRef) -> list[EventAppearance]:
+        """Every event an actor takes part in (or that happens at a place), in date order,
+        with its briefing and the actor's role."""
+        ref = self._ref(entity_id)
+        return list(self._events_of.get(ref, ())) if ref else []
+
+    def events_of(self, entity_id: str | EntityRef) -> list[tuple[str, Event]]:
+        """(briefing id, event) for every event of the actor or place, in date order."""
+        return [(a.briefing, a.event) for a in self.appearances(entity_id)]
+
+    def questions_about(self, entity_id: str | EntityRef) -> list[tuple[str, Question]]:
+        """(briefing id, question) for every question about the entity, newest briefing first."""
+        ref = self._ref(entity_id)
+        return list(self._questions_about.get(ref, ())) if ref else []
+
+    def briefings_mentioning(self, entity_id: str | EntityRef) -> list[str]:
+        """Ids of briefings that define the entity, refer to it or link to it, newest first."""
+        ref = self._ref(entity_id)
+        return list(self._mentioning.get(ref, ())) if ref else []
+
+    def backlinks(self, entity_id: str | EntityRef) -> list[Mention]:
+        """Everything that refers to the entity (newest briefing first, registries last)."""
+        ref = self._ref(entity_id)
+        return list(self._mentions.get(ref, ())) if ref else []
+
+
+def _newest_first_key(briefing: Briefing) -> tuple[int, str]:
+    upper = dates.parse(briefing.as_of).upper or dt.date.max
+    return (-upper.toordinal(), briefing.id)
