@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
+from ..model.library import Library
 from ..model.refs import EntityRef
 
 
@@ -22,3 +23,36 @@ class SourceRequested(Message):
 
     briefing: str
     source_ids: list[str]
+
+
+@dataclass
+class LibraryProgress(Message):
+    """Documents loaded so far; a newer one replaces any still waiting in the queue."""
+
+    done: int
+    total: int
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, LibraryProgress)
+
+
+@dataclass
+class LibraryLoaded(Message):
+    """A library finished loading (`reloaded`: it replaces the one shown)."""
+
+    library: Library
+    reloaded: bool = False
+
+
+@dataclass
+class LibraryFailed(Message):
+    """Loading the library failed as a whole (a single bad file never does this)."""
+
+    error: str
+
+
+@dataclass
+class FilesChanged(Message):
+    """Files of the library were added, changed or removed on disk."""
+
+    paths: list[str]

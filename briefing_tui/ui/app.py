@@ -1,0 +1,363 @@
+"""The reader application: loads the library in a worker, owns navigation and history."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.worker import get_current_worker
+
+from ..model.library import Library
+from ..model.refs import EntityRef
+from .messages import (
+    EntityRequested,
+    FilesChanged,
+    LibraryFailed,
+    LibraryLoaded,
+    LibraryProgress,
+    SourceRequested,
+)
+from .navigation import Location, LocationView, ReadingHistory, view_for
+from .screens.dossier import DossierScreen
+from .screens.link_hints import LinkHintScreen, hint_labels
+from .screens.main import MainScreen
+from .screens.sources import SourcesScreen
+from .widgets.link_page import LinkPage
+
+WATCH_INTERVAL = 1.0
+"""Seconds between two looks at the library's files."""
+
+FileState = dict[str, tuple[int, int]]
+
+
+def library_files(roots: Sequence[str | Path]) -> FileState:
+    """Size and mtime of every `*.yaml`/`*.yml` under `roots` (hidden folders skipped): what
+    tells the watcher that something changed. It only reads; the library folders stay as is."""
+    state: FileState = {}
+
+    def note(path: str) -> None:
+        try:
+            info = os.stat(path)
+        except OSError:
+            return
+        state[os.path.realpath(path)] = (info.st_size, info.st_mtime_ns)
+
+    for root in roots:
+        root = os.fspath(root)
+        if os.path.isfile(root):
+            note(root)
+            continue
+        for folder, subfolders, files in os.walk(root):
+            subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
+            for name in files:
+                if name.endswith((".yaml", ".yml")) and not name.startswith("."):
+                    note(os.path.join(folder, name))
+    return state
+
+
+def changed_files(before: FileState, after: FileState) -> list[str]:
+    """Paths added, removed or changed between two looks."""
+    return sorted(
+        path for path in before.keys() | after.keys() if before.get(path) != after.get(path)
+    )
+
+
+class BriefingApp(App[int]):
+    """Reads a library of briefings: the main screen, dossiers, and history between them."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "briefing-tui"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("backspace,alt+left", "back", "Back"),
+        Binding("alt+right", "forward", "Forward", show=False),
+        Binding("f", "link_hints", "Hints"),
+        Binding("slash", "search", "Search"),
+        Binding("question_mark,f1", "help", "Help"),
+        Binding("r", "reload", "Reload", show=False),
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
+    ]
+
+    def __init__(
+        self,
+        paths: Sequence[str | Path],
+        open_at: str | None = None,
+        *,
+        watch: bool = True,
+        watch_interval: float = WATCH_INTERVAL,
+    ) -> None:
+        super().__init__()
+        self.paths: tuple[str | Path, ...] = tuple(paths)
+        self.open_at = open_at
+        self.library: Library | None = None
+        """The library shown; replaced (never changed) by a reload."""
+        self.history = ReadingHistory()
+        self.main_screen = MainScreen()
+        self._watch = watch
+        self._watch_interval = watch_interval
+        self._stop_watching = threading.Event()
+        self._changed_while_loading: set[str] = set()
+
+    async def on_mount(self) -> None:
+        await self.push_screen(self.main_screen)
+        self.load_library()
+        if self._watch:
+            self.watch_files()
+
+    def on_unmount(self) -> None:
+        self._stop_watching.set()
+
+    # Loading and reloading
+
+    @work(thread=True, exclusive=True, group="library")
+    def load_library(self, previous: Library | None = None, changed: Sequence[str] = ()) -> None:
+        """Load the library (or reload it from `previous`) and post the result."""
+        worker = get_current_worker()
+
+        def progress(done: int, total: int) -> None:
+            if previous is None:
+                self.post_message(LibraryProgress(done, total))
+
+        try:
+            if previous is None:
+                library = Library.load(self.paths, progress=progress)
+            elif changed:
+                library = previous.reload(changed)
+            else:
+                library = Library.load(previous.roots, previous=previous)
+        except Exception as error:  # one bad file never raises; this is the whole load failing
+            self.post_message(LibraryFailed(f"{type(error).__name__}: {error}"))
+            return
+        if not worker.is_cancelled:
+            self.post_message(LibraryLoaded(library, reloaded=previous is not None))
+
+    @work(thread=True, exclusive=True, group="watch")
+    def watch_files(self) -> None:
+        """Look at the library's files every interval; post what changed."""
+        before = library_files(self.paths)
+        while not self._stop_watching.wait(self._watch_interval):
+            if get_current_worker().is_cancelled:
+                return
+            after = library_files(self.paths)
+            changed = changed_files(before, after)
+            if changed:
+                before = after
+                self.post_message(FilesChanged(changed))
+
+    def on_library_progress(self, message: LibraryProgress) -> None:
+        self.main_screen.show_progress(message.done, message.total)
+
+    def on_library_failed(self, message: LibraryFailed) -> None:
+        self.main_screen.show_failure(message.error)
+        self.notify(
+            message.error, title="Could not load the library", severity="error", markup=False
+        )
+
+    def on_library_loaded(self, message: LibraryLoaded) -> None:
+        previous, library = self.library, message.library
+        self.library = library
+        self.main_screen.set_library(library)
+        if previous is None:
+            self._open_first()
+            if self._changed_while_loading:
+                changed, self._changed_while_loading = sorted(self._changed_while_loading), set()
+                self.load_library(library, changed)
+            return
+        view = self._location_view()
+        current = self.history.current
+        if view is not None and view is not self.main_screen and current is not None:
+            view.show_location(Location(current.ref, view.view_state()))
+        self._report_changes(previous, library)
+
+    def _open_first(self) -> None:
+        library = self.library
+        if library is None:
+            return
+        ref: EntityRef | None = None
+        if self.open_at:
+            ref = library.parse_ref(self.open_at)
+            if ref is None:
+                self.notify(
+                    f"nothing in the library is called {self.open_at}",
+                    severity="warning",
+                    markup=False,
+                )
+        if ref is None:
+            newest = library.briefings_newest_first()
+            if not newest:
+                self.main_screen.show_empty(self.paths, len(library.diagnostics()))
+                return
+            ref = EntityRef("briefing", newest[0].id)
+        self.open_ref(ref)
+
+    def _report_changes(self, previous: Library, library: Library) -> None:
+        """Say which files turned invalid (their last good version stays) or valid again."""
+
+        def broken(lib: Library) -> dict[str, bool]:
+            return {doc.display_path: doc.usable for doc in lib.documents if doc.errors}
+
+        before, after = broken(previous), broken(library)
+        for path, usable in after.items():
+            if path in before:
+                continue
+            name = Path(path).name
+            if usable:
+                text = f"{name} has errors; showing its last good version"
+            else:
+                text = f"{name} has errors and cannot be shown"
+            self.notify(text, title="Reloaded", severity="warning", markup=False)
+        for path in before.keys() - after.keys():
+            self.notify(f"{Path(path).name} is valid again", title="Reloaded", markup=False)
+
+    def on_files_changed(self, message: FilesChanged) -> None:
+        if self.library is None:
+            self._changed_while_loading.update(message.paths)
+            return
+        self.load_library(self.library, message.paths)
+
+    def action_reload(self) -> None:
+        """Read every file of the library again."""
+        if self.library is None:
+            return
+        self.notify("Reloading the library…", markup=False, timeout=2)
+        self.load_library(self.library)
+
+    # Navigation
+
+    def open_ref(self, ref: EntityRef) -> None:
+        """Open an entity where it is presented and record the visit in the history."""
+        library = self.library
+        if library is None:
+            return
+        if library.entity(ref) is None:
+            self.notify(f"nothing in the library is called {ref}", severity="warning", markup=False)
+            return
+        self._leave()
+        self._present(self.history.visit(ref))
+
+    @on(EntityRequested)
+    def _entity_requested(self, message: EntityRequested) -> None:
+        self.open_ref(message.ref)
+
+    def action_back(self) -> None:
+        """Go back to the previous location, as it was left."""
+        if not self.history.can_back:
+            self.notify("Nothing to go back to.", markup=False, timeout=2)
+            return
+        self._leave()
+        location = self.history.back()
+        if location is not None:
+            self._present(location)
+
+    def action_forward(self) -> None:
+        """Go forward again after going back."""
+        if not self.history.can_forward:
+            self.notify("Nothing to go forward to.", markup=False, timeout=2)
+            return
+        self._leave()
+        location = self.history.forward()
+        if location is not None:
+            self._present(location)
+
+    def action_close_view(self) -> None:
+        """Close the current view: a dialog, a dossier (back to the briefing), or the reader."""
+        if self.screen is self.main_screen:
+            self.exit(0)
+            return
+        if not isinstance(self.screen, LocationView):
+            self.pop_screen()
+            return
+        shown = self.main_screen.shown
+        self._leave()
+        if shown is None:
+            self.pop_screen()
+            return
+        self.history.visit(shown)
+        self._present(Location(shown, self.main_screen.view_state()))
+
+    def _location_view(self) -> LocationView | None:
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, LocationView):
+                return screen
+        return None
+
+    def _leave(self) -> None:
+        view = self._location_view()
+        if view is not None and self.history.current is not None:
+            self.history.leave(view.view_state())
+
+    def _present(self, location: Location) -> None:
+        if view_for(location.ref) == "main":
+            while self.screen is not self.main_screen:
+                self.pop_screen()
+            self.main_screen.show_location(location)
+            return
+        while self.screen is not self.main_screen and not isinstance(self.screen, DossierScreen):
+            self.pop_screen()
+        if isinstance(self.screen, DossierScreen):
+            self.screen.show_location(location)
+        else:
+            self.push_screen(DossierScreen(location))
+
+    # Other views
+
+    @on(SourceRequested)
+    def _sources_requested(self, message: SourceRequested) -> None:
+        briefing = self.library.briefings.get(message.briefing) if self.library else None
+        if briefing is None:
+            self.notify(f"no briefing {message.briefing}", severity="warning", markup=False)
+            return
+        self.push_screen(SourcesScreen(briefing, message.source_ids))
+
+    def action_link_hints(self) -> None:
+        """Label every visible link; typing a label follows it."""
+        pages = [page for page in self.screen.query(LinkPage) if page.region.area]
+        targets = [(page, stop) for page in pages for stop in page.visible_stops()]
+        if not targets:
+            self.notify("No links in sight.", markup=False, timeout=2)
+            return
+        labels = hint_labels(len(targets))
+        chosen = dict(zip(labels, targets, strict=False))
+        for page in pages:
+            page.show_hints({stop: label for label, (p, stop) in chosen.items() if p is page})
+
+        def follow(label: str | None) -> None:
+            for page in pages:
+                page.show_hints({})
+            if label in chosen:
+                page, stop = chosen[label]
+                page.focus()
+                page.follow(stop)
+
+        self.push_screen(LinkHintScreen(list(chosen)), follow)
+
+    def action_search(self) -> None:
+        """Open the search screen."""
+        try:
+            from .screens.search import SearchScreen  # type: ignore[import-not-found]
+        except ImportError:
+            self.notify("Search is not available yet.", markup=False)
+            return
+        self.push_screen(SearchScreen())
+
+    def action_help(self) -> None:
+        """Show the keys."""
+        try:
+            from .screens.help import HelpScreen  # type: ignore[import-not-found]
+        except ImportError:
+            self.action_show_help_panel()
+            return
+        self.push_screen(HelpScreen())
+
+
+def run_reader(paths: Sequence[str | Path], open_at: str | None = None) -> int:
+    """Run the reader on the library at `paths`; returns the exit code."""
+    app = BriefingApp(paths, open_at=open_at)
+    app.run()
+    return app.return_code or 0

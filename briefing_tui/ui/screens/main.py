@@ -1,0 +1,285 @@
+"""The main screen: the library list and the selected briefing in four panes of links."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Container, Horizontal, Vertical
+from textual.content import Content
+from textual.events import DescendantFocus, Resize
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Footer, Label, ProgressBar, Static, Tab, Tabs
+
+from ...model.library import Library
+from ...model.refs import EntityRef
+from ...model.text import one_line
+from ..navigation import Location, ViewState
+from ..widgets.briefing_blocks import PANE_OF_KIND, PANES
+from ..widgets.briefing_list import BriefingList
+from ..widgets.link_page import Block, LinkPage, PagePosition
+
+PANE_TITLES = {
+    "summary": "Summary",
+    "timeline": "Timeline",
+    "actors": "Actors",
+    "questions": "Open questions",
+}
+PANE_NAMES = tuple(PANE_TITLES)
+
+TABS_BELOW = 110
+"""Narrower than this, one pane shows at a time, chosen by tabs."""
+ROW_FROM = 200
+"""From this width on, the four panes stand side by side."""
+GRID_MIN_HEIGHT = 30
+"""Shorter than this, two rows of panes would be too cramped: use tabs."""
+LIBRARY_FROM = 100
+"""From this width on, the library list shows unless the reader hides it."""
+
+
+class MainScreen(Screen[None]):
+    """The library list and one briefing in four panes (Summary, Timeline, Actors, Questions)."""
+
+    CSS_PATH = "main.tcss"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("tab", "next_pane", "Next pane", show=False),
+        Binding("shift+tab", "previous_pane", "Previous pane", show=False),
+        Binding("1", "pane('summary')", "Summary", show=False),
+        Binding("2", "pane('timeline')", "Timeline", show=False),
+        Binding("3", "pane('actors')", "Actors", show=False),
+        Binding("4", "pane('questions')", "Questions", show=False),
+        Binding("l", "toggle_library", "Library"),
+        Binding("q", "app.quit", "Quit"),
+    ]
+
+    active_pane: reactive[str] = reactive("summary", init=False)
+    """The pane shown when one shows at a time, and focused when all show."""
+
+    def __init__(self) -> None:
+        super().__init__(classes="-loading")
+        self.library: Library | None = None
+        self.shown: EntityRef | None = None
+        """The entity presented: the briefing, or one of its parts highlighted."""
+        self._shown_library: Library | None = None
+        self._library_choice: bool | None = None
+
+    # Layout
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="loading"):
+            yield Label("Loading the library…", id="loading-label")
+            yield ProgressBar(id="loading-progress", show_eta=False)
+        with Horizontal(id="body"):
+            library_list = BriefingList(id="library")
+            library_list.border_title = "Library"
+            yield library_list
+            with Vertical(id="reading"):
+                yield Tabs(
+                    *(
+                        Tab(f"{number} {title}", id=f"tab-{name}")
+                        for number, (name, title) in enumerate(PANE_TITLES.items(), start=1)
+                    ),
+                    id="pane-tabs",
+                )
+                yield Static(id="banner")
+                with Container(id="panes"):
+                    for name, title in PANE_TITLES.items():
+                        page = LinkPage(id=f"pane-{name}", classes="pane")
+                        page.border_title = title
+                        yield page
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#pane-tabs", Tabs).can_focus = False
+        self._arrange()
+        self._show_active()
+
+    def on_resize(self, event: Resize) -> None:
+        self._arrange()
+
+    def _arrange(self) -> None:
+        width, height = self.size
+        if width < TABS_BELOW or height < GRID_MIN_HEIGHT:
+            arrangement = "-tabs"
+        elif width >= ROW_FROM:
+            arrangement = "-row"
+        else:
+            arrangement = "-grid"
+        for name in ("-tabs", "-grid", "-row"):
+            self.set_class(name == arrangement, name)
+        show_library = self._library_choice
+        if show_library is None:
+            show_library = width >= LIBRARY_FROM
+        self.set_class(not show_library, "-library-hidden")
+
+    @property
+    def one_pane_at_a_time(self) -> bool:
+        """True when the panes show as tabs."""
+        return self.has_class("-tabs")
+
+    def page(self, name: str) -> LinkPage:
+        """The page of a pane by name (`summary`, `timeline`, `actors`, `questions`)."""
+        return self.query_one(f"#pane-{name}", LinkPage)
+
+    # Loading
+
+    def show_progress(self, done: int, total: int) -> None:
+        """Count documents as they load."""
+        bar = self.query_one("#loading-progress", ProgressBar)
+        bar.update(total=max(total, 1), progress=done)
+        self.query_one("#loading-label", Label).update(
+            Content(f"Loading the library… {done} of {total} documents")
+        )
+
+    def show_failure(self, error: str) -> None:
+        """Say that the library could not be loaded at all."""
+        self.query_one("#loading-label", Label).update(
+            Content.assemble(("Could not load the library: ", "bold"), error)
+        )
+
+    def set_library(self, library: Library) -> None:
+        """Show a (re)loaded library; the briefing shown stays, redrawn where it was."""
+        self.library = library
+        self.remove_class("-loading")
+        self.query_one(BriefingList).show_library(library, self._briefing_id(self.shown))
+        if self.shown is not None and self._shown_library is not library:
+            self.show_location(Location(self.shown, self.view_state()))
+
+    def show_empty(self, paths: Sequence[str | Path], problems: int) -> None:
+        """Say that no briefing could be shown, and where the reader looked."""
+        block = Block().text("No briefings to show.", "title").line()
+        block.text("Looked in: ", "label").text(", ".join(str(path) for path in paths))
+        if problems:
+            block.line().text(f"⚠ {problems} problems in the files found", "warning")
+        self.page("summary").set_blocks([block])
+        self.active_pane = "summary"
+
+    # Locations
+
+    @staticmethod
+    def _briefing_id(ref: EntityRef | None) -> str | None:
+        if ref is None:
+            return None
+        return ref.id if ref.kind == "briefing" else ref.briefing
+
+    def show_location(self, location: Location) -> None:
+        """Show a briefing (or one of its parts, in its pane, highlighted)."""
+        library = self.library
+        briefing_id = self._briefing_id(location.ref)
+        if library is None or briefing_id is None:
+            return
+        briefing = library.briefings.get(briefing_id)
+        if briefing is None:
+            self.notify(f"no briefing {briefing_id}", severity="warning", markup=False)
+            return
+        pages: dict[str, PagePosition] = dict(location.state.get("pages", {}))
+        redraw = self._shown_library is not library or self._briefing_id(self.shown) != briefing_id
+        self.shown = location.ref
+        self._shown_library = library
+        for name, fill in PANES.items():
+            page = self.page(name)
+            if redraw:
+                page.set_blocks(fill(library, briefing), pages.get(name))
+            elif name in pages:
+                page.restore(pages[name])
+            elif location.fresh:
+                page.restore(PagePosition(cursor=0 if page.stops else None))
+        pane = location.state.get("pane") or PANE_OF_KIND.get(location.ref.kind, "summary")
+        anchored = location.fresh and location.ref.kind != "briefing"
+        if anchored and not self.page(pane).show_anchor(location.ref):
+            self.notify(f"{location.ref} is not shown here", markup=False)
+        self.query_one(BriefingList).select_briefing(briefing_id)
+        self._show_banner(library, briefing_id)
+        self.active_pane = pane
+        self._show_active()
+        self.page(pane).focus()
+
+    def view_state(self) -> ViewState:
+        """The active pane and the position in each pane."""
+        return {
+            "pane": self.active_pane,
+            "pages": {name: self.page(name).position for name in PANE_NAMES},
+        }
+
+    def _show_banner(self, library: Library, briefing_id: str) -> None:
+        banner = self.query_one("#banner", Static)
+        document = library.document_of(briefing_id)
+        stale = document is not None and document.usable and document.errors > 0
+        if stale and document is not None:
+            banner.update(
+                Content.assemble(
+                    ("⚠ ", "bold"),
+                    one_line(Path(document.display_path).name),
+                    " has errors; showing its last good version",
+                )
+            )
+        banner.set_class(stale, "-shown")
+
+    # Panes
+
+    def watch_active_pane(self) -> None:
+        self._show_active()
+
+    def _show_active(self) -> None:
+        for name in PANE_NAMES:
+            self.page(name).set_class(name == self.active_pane, "-active")
+        tabs = self.query_one("#pane-tabs", Tabs)
+        if tabs.active != f"tab-{self.active_pane}":
+            tabs.active = f"tab-{self.active_pane}"
+        page = self.page(self.active_pane)
+        if self.focused is not page and not isinstance(self.focused, BriefingList):
+            page.focus()
+
+    def action_pane(self, name: str) -> None:
+        """Show and focus a pane."""
+        self.active_pane = name
+        self.call_after_refresh(self.page(name).focus)
+
+    def _cycle(self, step: int) -> None:
+        stops: list[str] = list(PANE_NAMES)
+        library_shown = not self.has_class("-library-hidden")
+        if library_shown:
+            stops.insert(0, "library")
+        here = "library" if isinstance(self.focused, BriefingList) else self.active_pane
+        following = stops[(stops.index(here) + step) % len(stops)]
+        if following == "library":
+            self.query_one(BriefingList).focus()
+        else:
+            self.action_pane(following)
+
+    def action_next_pane(self) -> None:
+        """Focus the next pane (the library list comes before the first)."""
+        self._cycle(+1)
+
+    def action_previous_pane(self) -> None:
+        """Focus the previous pane."""
+        self._cycle(-1)
+
+    def action_toggle_library(self) -> None:
+        """Show or hide the library list."""
+        self._library_choice = self.has_class("-library-hidden")
+        self._arrange()
+        if self._library_choice:
+            self.query_one(BriefingList).focus()
+        else:
+            self.page(self.active_pane).focus()
+
+    @on(Tabs.TabActivated, "#pane-tabs")
+    def _tab_chosen(self, event: Tabs.TabActivated) -> None:
+        if event.tab.id and event.tab.id.startswith("tab-"):
+            name = event.tab.id.removeprefix("tab-")
+            if name != self.active_pane:
+                self.action_pane(name)
+
+    def on_descendant_focus(self, event: DescendantFocus) -> None:
+        widget = event.widget
+        if isinstance(widget, LinkPage) and widget.id and widget.id.startswith("pane-"):
+            name = widget.id.removeprefix("pane-")
+            if name in PANES and name != self.active_pane:
+                self.active_pane = name

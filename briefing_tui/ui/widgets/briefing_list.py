@@ -1,0 +1,66 @@
+"""The library list: every briefing, newest first, with a badge counting its file's problems."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from ...model.library import Library
+from ...model.refs import EntityRef
+from ...model.text import one_line
+from ..messages import EntityRequested
+from .briefing_blocks import human_date
+
+
+def briefing_prompt(library: Library, briefing_id: str) -> Content:
+    """Title on the first line; date, and problems if any, on the second."""
+    briefing = library.briefings[briefing_id]
+    prompt = Content.assemble(
+        (one_line(briefing.title), "bold"),
+        "\n",
+        (human_date(briefing.as_of), "$text-muted"),
+    )
+    problems = library.problems(briefing_id)
+    if problems:
+        prompt = prompt + Content.styled(f"  ⚠ {problems}", "$text-warning")
+    return prompt
+
+
+class BriefingList(OptionList):
+    """The briefings of a library, newest first; choosing one posts `EntityRequested`."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+        Binding("g", "first", "First", show=False),
+        Binding("G", "last", "Last", show=False),
+    ]
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes, markup=False)
+        self._ids: list[str] = []
+
+    def show_library(self, library: Library, current: str | None = None) -> None:
+        """List the library's briefings and highlight `current`."""
+        self._ids = [briefing.id for briefing in library.briefings_newest_first()]
+        self.set_options(
+            Option(briefing_prompt(library, briefing_id), id=briefing_id)
+            for briefing_id in self._ids
+        )
+        self.select_briefing(current)
+
+    def select_briefing(self, briefing_id: str | None) -> None:
+        """Highlight a briefing (without opening it)."""
+        if briefing_id in self._ids:
+            self.highlighted = self._ids.index(briefing_id)
+
+    @on(OptionList.OptionSelected)
+    def _open(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id is not None:
+            self.post_message(EntityRequested(EntityRef("briefing", event.option.id)))

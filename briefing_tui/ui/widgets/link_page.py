@@ -1,0 +1,634 @@
+"""A Lynx-style page: blocks of styled text in which links are stops the cursor moves between."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.content import Content, Span
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.style import Style
+
+from ...model.links import Link, split_prose
+from ...model.refs import EntityRef
+from ...model.text import one_line, visible
+from ..messages import EntityRequested, SourceRequested
+
+ROLES = (
+    "title",
+    "heading",
+    "muted",
+    "label",
+    "strong",
+    "accent",
+    "warning",
+    "error",
+    "success",
+)
+"""Roles a block's text may take; each is styled by the component class `link-page--<role>`."""
+
+UNRESOLVED_MARK = "⚠ "
+
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
+_LIST_ITEM = re.compile(r"^(?:[-*•]|\d+[.)])\s")
+
+
+def reflow(text: str) -> str:
+    """Prose as written in YAML, reflowed: lines of a paragraph joined with spaces, blank lines
+    kept as paragraph breaks, list items (`- `, `1. `) kept on their own lines."""
+    paragraphs = []
+    for paragraph in _PARAGRAPH_BREAK.split(text.strip()):
+        lines: list[str] = []
+        for raw in paragraph.splitlines():
+            line = raw.strip()
+            if lines and line and not _LIST_ITEM.match(line):
+                lines[-1] = f"{lines[-1]} {line}"
+            elif line:
+                lines.append(line)
+        paragraphs.append("\n".join(lines))
+    return "\n\n".join(paragraphs)
+
+
+@dataclass(frozen=True, slots=True)
+class Stop:
+    """A place on a page the reader can follow: a link in prose, a reference, a citation."""
+
+    label: str
+    """What the page shows for it (already made visible)."""
+    ref: EntityRef | None
+    """What it opens; None when it resolves to nothing."""
+    target: str = ""
+    """The target as written, named when the link does not resolve."""
+    sources: tuple[str, ...] = ()
+    """Ids of the sources this stop cites (a citation cites its own source)."""
+
+    @property
+    def resolved(self) -> bool:
+        """True when following the stop opens something."""
+        return self.ref is not None
+
+
+@dataclass(frozen=True, slots=True)
+class PagePosition:
+    """Where a reader is on a page: the cursor stop, the scroll offset, the highlighted entity."""
+
+    cursor: int | None = None
+    scroll_y: int = 0
+    anchor: EntityRef | None = None
+
+
+@dataclass(slots=True)
+class Block:
+    """A paragraph of a page: text in roles, some of it stops. Build it with the chained methods.
+
+    `anchor` is the entity the block presents (an event, a question): opening that entity
+    scrolls to the block and highlights it. `sources` are the ids of the sources the block
+    cites, shown by `s`; `briefing` is the briefing they belong to.
+    """
+
+    anchor: EntityRef | None = None
+    briefing: str | None = None
+    sources: tuple[str, ...] = ()
+    indent: int = 0
+    gap: int = 1
+    """Blank lines before the block (not before the first block of a page)."""
+    parts: list[tuple[str, str, int | None]] = field(default_factory=list)
+    """(text, role, index of the stop in `stops` or None)."""
+    stops: list[Stop] = field(default_factory=list)
+
+    def text(self, text: str, role: str = "") -> Block:
+        """Add untrusted text in a role; control characters are made visible."""
+        if role and role not in ROLES:
+            raise ValueError(f"unknown role {role!r}")
+        if text:
+            self.parts.append((visible(text), role, None))
+        return self
+
+    def line(self) -> Block:
+        """End the current line."""
+        self.parts.append(("\n", "", None))
+        return self
+
+    def link(
+        self,
+        label: str,
+        ref: EntityRef | None,
+        *,
+        target: str = "",
+        sources: Sequence[str] = (),
+    ) -> Block:
+        """Add a stop; with `ref` None it is shown as unresolved (marked, still focusable)."""
+        shown = one_line(label) or one_line(target) or "?"
+        stop = Stop(shown, ref, one_line(target) or shown, tuple(sources))
+        self.stops.append(stop)
+        text = shown if ref is not None else UNRESOLVED_MARK + shown
+        self.parts.append((text, "", len(self.stops) - 1))
+        return self
+
+    def prose(
+        self,
+        text: str,
+        resolve: Callable[[Link], EntityRef | None],
+        role: str = "",
+        *,
+        title_of: Callable[[EntityRef], str] | None = None,
+    ) -> Block:
+        """Add prose, reflowed, whose `[[links]]` become stops resolved by `resolve`. A link
+        without a label shows `title_of` its entity when given (a name rather than an id)."""
+        for piece in split_prose(reflow(text)):
+            if isinstance(piece, str):
+                self.text(piece, role)
+                continue
+            ref = resolve(piece)
+            label = piece.text
+            if piece.label is None and ref is not None and title_of is not None:
+                label = title_of(ref)
+            self.link(label, ref, target=piece.target)
+        return self
+
+    @property
+    def plain(self) -> str:
+        """The block's text without styles (for tests and search)."""
+        return "".join(text for text, _, _ in self.parts)
+
+
+@dataclass(slots=True)
+class _Layout:
+    """A page wrapped at one width: its lines and where every stop and block fell."""
+
+    width: int
+    lines: list[Content]
+    line_block: list[int]
+    line_stops: list[list[tuple[int, int, int]]]
+    """Per line: (stop, start, end) in the line's character offsets."""
+    stop_lines: list[tuple[int, int]]
+    block_lines: list[tuple[int, int]]
+    styles: tuple[Style, ...]
+    """The styles wrapped into the lines: other styles (a new theme) mean wrapping afresh."""
+
+
+class LinkPage(ScrollView, can_focus=True):
+    """A scrollable page of blocks. up/down/j/k move between stops (scrolling where there is
+    none), Enter or a click follows one by posting `EntityRequested`, `s` posts
+    `SourceRequested` for the sources cited at the cursor."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down,j", "cursor_down", "Next link", show=False),
+        Binding("up,k", "cursor_up", "Previous link", show=False),
+        Binding("home,g", "first", "Top", show=False),
+        Binding("end,G", "last", "Bottom", show=False),
+        Binding("pagedown,space", "page_down", "Page down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("enter", "follow", "Follow link"),
+        Binding("s", "sources", "Sources"),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "link-page--link",
+        "link-page--unresolved",
+        "link-page--cursor",
+        "link-page--anchor",
+        "link-page--hint",
+        *(f"link-page--{role}" for role in ROLES),
+    }
+
+    DEFAULT_CSS = """
+    LinkPage {
+        scrollbar-gutter: stable;
+        overflow-x: hidden;
+        padding: 0 1;
+        & > .link-page--link { text-style: underline; color: $text-accent; }
+        & > .link-page--unresolved { text-style: italic; color: $text-warning; }
+        & > .link-page--cursor { text-style: reverse; }
+        & > .link-page--anchor { background: $boost; }
+        & > .link-page--hint { background: $warning; color: $text; text-style: bold; }
+        & > .link-page--title { text-style: bold; color: $text-primary; }
+        & > .link-page--heading { text-style: bold; color: $text-secondary; }
+        & > .link-page--muted { color: $text-muted; }
+        & > .link-page--label { color: $text-muted; }
+        & > .link-page--strong { text-style: bold; }
+        & > .link-page--accent { color: $text-accent; }
+        & > .link-page--warning { color: $text-warning; }
+        & > .link-page--error { color: $text-error; text-style: bold; }
+        & > .link-page--success { color: $text-success; }
+    }
+    """
+
+    def __init__(
+        self,
+        blocks: Iterable[Block] = (),
+        *,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._blocks: list[Block] = []
+        self._stops: list[Stop] = []
+        self._stop_block: list[int] = []
+        self._layout: _Layout | None = None
+        self._cursor: int | None = None
+        self._anchor: EntityRef | None = None
+        self._pending: PagePosition | None = None
+        self._reveal_anchor = False
+        self._hints: dict[int, str] = {}
+        self.set_blocks(blocks)
+
+    # The page's content
+
+    @property
+    def blocks(self) -> Sequence[Block]:
+        """The blocks shown, in order."""
+        return self._blocks
+
+    @property
+    def stops(self) -> Sequence[Stop]:
+        """Every stop of the page, in reading order; the cursor is an index into it."""
+        return self._stops
+
+    def set_blocks(self, blocks: Iterable[Block], position: PagePosition | None = None) -> None:
+        """Show new blocks; restore `position` if given, else start at the top."""
+        self._blocks = list(blocks)
+        self._stops = []
+        self._stop_block = []
+        for index, block in enumerate(self._blocks):
+            self._stops.extend(block.stops)
+            self._stop_block.extend([index] * len(block.stops))
+        self._layout = None
+        self._hints = {}
+        self.restore(position or PagePosition(cursor=0 if self._stops else None))
+
+    # Position, for history
+
+    @property
+    def position(self) -> PagePosition:
+        """The cursor, scroll offset and highlighted entity, to restore later."""
+        if self._pending is not None:
+            return self._pending
+        return PagePosition(self._cursor, round(self.scroll_y), self._anchor)
+
+    def restore(self, position: PagePosition) -> None:
+        """Put the cursor, scroll offset and highlight back where `position` says."""
+        cursor = position.cursor
+        if cursor is not None and not 0 <= cursor < len(self._stops):
+            cursor = 0 if self._stops else None
+        self._cursor = cursor
+        self._anchor = position.anchor
+        self._pending = PagePosition(cursor, position.scroll_y, position.anchor)
+        self._reveal_anchor = False
+        self._apply_pending()
+        self.refresh()
+
+    def show_anchor(self, ref: EntityRef) -> bool:
+        """Scroll to the first block presenting `ref`, highlight it and put the cursor on its
+        first stop (none if it has none); False when no block presents it."""
+        index = self._block_of(ref)
+        if index is None:
+            return False
+        self._anchor = ref
+        self._cursor = self._first_stop_of_block(index)
+        self._pending = PagePosition(self._cursor, 0, ref)
+        self._reveal_anchor = True
+        self._apply_pending()
+        self.refresh()
+        return True
+
+    @property
+    def anchor(self) -> EntityRef | None:
+        """The entity whose blocks are highlighted (the one last opened here)."""
+        return self._anchor
+
+    # The cursor
+
+    @property
+    def cursor(self) -> int | None:
+        """The index of the current stop in `stops`, or None on a page without stops."""
+        return self._cursor
+
+    @cursor.setter
+    def cursor(self, index: int | None) -> None:
+        if index is not None and not 0 <= index < len(self._stops):
+            raise IndexError(f"no stop {index} on this page")
+        self._cursor = index
+        self._scroll_to_stop(index)
+        self.refresh()
+
+    @property
+    def current_stop(self) -> Stop | None:
+        """The stop under the cursor."""
+        return None if self._cursor is None else self._stops[self._cursor]
+
+    @property
+    def current_block(self) -> Block | None:
+        """The block holding the cursor, else the highlighted block, else the top visible one."""
+        if self._cursor is not None:
+            return self._blocks[self._stop_block[self._cursor]]
+        if self._anchor is not None and (index := self._block_of(self._anchor)) is not None:
+            return self._blocks[index]
+        layout = self._ensure_layout()
+        if layout and layout.lines:
+            top = min(round(self.scroll_y), len(layout.lines) - 1)
+            return self._blocks[layout.line_block[top]]
+        return self._blocks[0] if self._blocks else None
+
+    def cited_sources(self) -> tuple[str | None, tuple[str, ...]]:
+        """(briefing, source ids) cited at the cursor: the stop's own, else its block's."""
+        stop = self.current_stop
+        block = self.current_block
+        if stop is not None and stop.sources:
+            briefing = stop.ref.briefing if stop.ref is not None else None
+            return (briefing or (block.briefing if block else None), stop.sources)
+        if block is not None and block.sources:
+            return (block.briefing, block.sources)
+        return (None, ())
+
+    # Link hints
+
+    def visible_stops(self) -> list[int]:
+        """Indexes of the stops at least partly inside the visible part of the page."""
+        layout = self._ensure_layout()
+        if layout is None or not self.display:
+            return []
+        top = round(self.scroll_y)
+        bottom = top + self.scrollable_content_region.height
+        return [
+            index
+            for index, (first, last) in enumerate(layout.stop_lines)
+            if last >= top and first < bottom
+        ]
+
+    def show_hints(self, hints: Mapping[int, str]) -> None:
+        """Draw a label over each stop given (stop index → label); empty to clear them."""
+        self._hints = dict(hints)
+        self.refresh()
+
+    # Actions
+
+    def action_cursor_down(self) -> None:
+        """Move to the next stop, or scroll down where there is none near."""
+        self._move(+1)
+
+    def action_cursor_up(self) -> None:
+        """Move to the previous stop, or scroll up where there is none near."""
+        self._move(-1)
+
+    def action_first(self) -> None:
+        """Go to the top, cursor on the first stop."""
+        self.scroll_to(y=0, animate=False, immediate=True)
+        if self._stops:
+            self._cursor = 0
+            self._scroll_to_stop(0)
+        self.refresh()
+
+    def action_last(self) -> None:
+        """Go to the bottom, cursor on the last stop."""
+        self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True)
+        if self._stops:
+            self._cursor = len(self._stops) - 1
+            self._scroll_to_stop(self._cursor)
+        self.refresh()
+
+    def action_follow(self) -> None:
+        """Open the stop under the cursor (or reveal it, if it is scrolled out of sight)."""
+        if self._cursor is None:
+            return
+        if self._cursor not in self.visible_stops():
+            self._scroll_to_stop(self._cursor)
+            self.refresh()
+            return
+        self.follow(self._cursor)
+
+    def follow(self, index: int) -> None:
+        """Follow stop `index`: post `EntityRequested`, or say that it is unresolved."""
+        stop = self._stops[index]
+        self._cursor = index
+        self.refresh()
+        if stop.ref is None:
+            self.notify(f"unresolved link: {stop.target}", severity="warning", markup=False)
+            return
+        self.post_message(EntityRequested(stop.ref))
+
+    def action_sources(self) -> None:
+        """Ask for the sources cited at the cursor."""
+        briefing, sources = self.cited_sources()
+        if briefing is None or not sources:
+            self.notify("No sources are cited here.", markup=False)
+            return
+        self.post_message(SourceRequested(briefing, list(sources)))
+
+    # Moving and scrolling
+
+    def _move(self, direction: int) -> None:
+        layout = self._ensure_layout()
+        if layout is None:
+            return
+        top = round(self.scroll_y)
+        height = max(1, self.scrollable_content_region.height)
+        bottom = top + height
+        visible = set(self.visible_stops())
+        count = len(self._stops)
+        if direction > 0:
+            if self._cursor is not None and self._cursor in visible:
+                start = self._cursor + 1
+            else:
+                start = next((i for i in range(count) if layout.stop_lines[i][0] >= top), count)
+            target = start if start < count else None
+            near = target is not None and layout.stop_lines[target][0] < bottom + height - 1
+        else:
+            if self._cursor is not None and self._cursor in visible:
+                start = self._cursor - 1
+            else:
+                start = next(
+                    (i for i in reversed(range(count)) if layout.stop_lines[i][1] < bottom), -1
+                )
+            target = start if start >= 0 else None
+            near = target is not None and layout.stop_lines[target][1] > top - height
+        if target is not None and near:
+            self._cursor = target
+            self._scroll_to_stop(target)
+            self.refresh()
+        elif target is not None:
+            self.scroll_to(y=top + direction * (height - 1), animate=False, immediate=True)
+        else:
+            self.scroll_to(y=top + direction, animate=False, immediate=True)
+
+    def _scroll_to_stop(self, index: int | None) -> None:
+        layout = self._ensure_layout()
+        if index is None or layout is None:
+            return
+        first, last = layout.stop_lines[index]
+        self._scroll_to_lines(first, last)
+
+    def _scroll_to_lines(self, first: int, last: int, *, top: bool = False) -> None:
+        height = self.scrollable_content_region.height
+        if height <= 0:
+            return
+        y = round(self.scroll_y)
+        if top or first < y:
+            y = first
+        elif last >= y + height:
+            y = min(first, last - height + 1)
+        if y != round(self.scroll_y):
+            self.scroll_to(y=y, animate=False, immediate=True)
+
+    def _apply_pending(self) -> None:
+        pending = self._pending
+        layout = self._ensure_layout()
+        if pending is None or layout is None or self.scrollable_content_region.height <= 0:
+            return
+        self._pending = None
+        if self._reveal_anchor and pending.anchor is not None:
+            self._reveal_anchor = False
+            index = self._block_of(pending.anchor)
+            if index is not None:
+                first, _ = layout.block_lines[index]
+                self.scroll_to(y=max(0, first - 1), animate=False, immediate=True)
+                return
+        self.scroll_to(y=pending.scroll_y, animate=False, immediate=True)
+        if pending.cursor is not None and pending.cursor not in self.visible_stops():
+            # The width changed since the position was saved: keep the cursor in sight.
+            self._scroll_to_stop(pending.cursor)
+
+    def _block_of(self, ref: EntityRef) -> int | None:
+        return next((i for i, block in enumerate(self._blocks) if block.anchor == ref), None)
+
+    def _first_stop_of_block(self, block_index: int) -> int | None:
+        try:
+            return self._stop_block.index(block_index)
+        except ValueError:
+            return None
+
+    # Layout and rendering
+
+    def _span_styles(self) -> tuple[Style, ...]:
+        return tuple(
+            self.get_visual_style(f"link-page--{name}", partial=True)
+            for name in ("link", "unresolved", *ROLES)
+        )
+
+    def _ensure_layout(self) -> _Layout | None:
+        width = self.scrollable_content_region.width
+        if width <= 0:
+            return None
+        styles = self._span_styles()
+        layout = self._layout
+        if layout is not None and layout.width == width and layout.styles == styles:
+            return layout
+        if layout is not None and self._pending is None:
+            # Rewrapping moves lines: keep the cursor and roughly the scroll offset.
+            self._pending = PagePosition(self._cursor, round(self.scroll_y), self._anchor)
+        self._layout = self._wrap(width, styles)
+        virtual_size = Size(width, len(self._layout.lines))
+        if virtual_size != self.virtual_size:
+            self.virtual_size = virtual_size
+            self._scroll_update(virtual_size)
+        return self._layout
+
+    def _wrap(self, width: int, styles: tuple[Style, ...]) -> _Layout:
+        link_style, unresolved_style, *rest = styles
+        role_styles = dict(zip(ROLES, rest, strict=True))
+        layout = _Layout(width, [], [], [], [], [], styles)
+        stop_base = 0
+        stop_styles: dict[Style, int] = {}
+        for block_index, block in enumerate(self._blocks):
+            if block_index and block.gap:
+                for _ in range(block.gap):
+                    layout.lines.append(Content(""))
+                    layout.line_block.append(block_index)
+                    layout.line_stops.append([])
+            text: list[str] = []
+            spans: list[Span] = []
+            offset = 0
+            for part_text, role, stop in block.parts:
+                end = offset + len(part_text)
+                if stop is not None:
+                    resolved = block.stops[stop].ref is not None
+                    spans.append(Span(offset, end, link_style if resolved else unresolved_style))
+                    marker = Style.from_meta({"stop": stop_base + stop})
+                    stop_styles[marker] = stop_base + stop
+                    spans.append(Span(offset, end, marker))
+                elif role:
+                    spans.append(Span(offset, end, role_styles[role]))
+                text.append(part_text)
+                offset = end
+            content = Content("".join(text), spans)
+            indent = min(block.indent, max(0, width - 10))
+            first_line = len(layout.lines)
+            for line in content.wrap(max(1, width - indent)):
+                if indent:
+                    line = line.pad_left(indent)
+                found = [
+                    (stop_styles[span.style], span.start, span.end)
+                    for span in line.spans
+                    if isinstance(span.style, Style) and span.style in stop_styles
+                ]
+                layout.lines.append(line)
+                layout.line_block.append(block_index)
+                layout.line_stops.append(found)
+            layout.block_lines.append((first_line, len(layout.lines) - 1))
+            stop_base += len(block.stops)
+        layout.stop_lines = [(0, 0)] * len(self._stops)
+        seen: set[int] = set()
+        for line_no, found in enumerate(layout.line_stops):
+            for stop, _, _ in found:
+                if stop in seen:
+                    layout.stop_lines[stop] = (layout.stop_lines[stop][0], line_no)
+                else:
+                    seen.add(stop)
+                    layout.stop_lines[stop] = (line_no, line_no)
+        for stop in range(len(self._stops)):
+            if stop not in seen:  # wrapped away entirely (an empty label): use its block
+                layout.stop_lines[stop] = layout.block_lines[self._stop_block[stop]]
+        return layout
+
+    def render_lines(self, crop):  # type: ignore[no-untyped-def]
+        self._ensure_layout()
+        self._apply_pending()
+        return super().render_lines(crop)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        base = self.get_visual_style()
+        layout = self._ensure_layout()
+        line_no = round(self.scroll_y) + y
+        if layout is None or line_no >= len(layout.lines):
+            return Strip.blank(width, base.rich_style)
+        block = self._blocks[layout.line_block[line_no]]
+        if self._anchor is not None and block.anchor == self._anchor:
+            base = self.get_visual_style("link-page--anchor")
+        line = layout.lines[line_no]
+        cursor_style = self.get_visual_style("link-page--cursor", partial=True)
+        hint_style = self.get_visual_style("link-page--hint", partial=True)
+        for stop, start, end in layout.line_stops[line_no]:
+            if stop == self._cursor:
+                line = line.stylize(cursor_style, start, end)
+            label = self._hints.get(stop)
+            if label and layout.stop_lines[stop][0] == line_no:
+                covered = min(len(label), end - start)
+                line = line[:start] + Content.styled(label, hint_style) + line[start + covered :]
+        segments = line.render_segments(base)
+        return Strip(segments).crop_extend(0, width, base.rich_style)
+
+    # Events
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._apply_pending()
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+    def on_click(self, event: events.Click) -> None:
+        stop = event.style.meta.get("stop")
+        if isinstance(stop, int) and 0 <= stop < len(self._stops):
+            event.stop()
+            self.focus()
+            self.follow(stop)
