@@ -57,12 +57,12 @@ def _standin_load(path: Path, display_path: str | None = None, **_: object) -> D
     return document
 
 
-def _standin_discover(paths: object) -> list[tuple[Path, str]]:
+def _standin_discover(paths: object) -> tuple[list[tuple[Path, str]], list[Diagnostic]]:
     found: list[tuple[Path, str]] = []
     for root in map(Path, paths):  # type: ignore[call-overload]
         files = [root] if root.is_file() else sorted(root.rglob("*.y*ml"))
         found += [(f, str(f)) for f in files if not any(p.startswith(".") for p in f.parts[-2:])]
-    return found
+    return found, []
 
 
 try:
@@ -212,11 +212,11 @@ RESOLUTION = {
           - {id: both, name: Both the actor, kind: other}
           - {id: one, name: An actor named like a briefing, kind: person}
         places:
-          - {id: both, name: Both the place}
           - {id: only-place, name: Only a place}
         """,
         as_of="2021",
     ),
+    "three.yaml": briefing_yaml("three", "places:\n  - {id: both, name: Both the place}\n"),
 }
 
 
@@ -325,6 +325,45 @@ def test_unresolved_links_and_references_are_warnings(basic: Library) -> None:
     assert basic.problems("no-such-briefing") == 0
 
 
+def position_of(path: Path, needle: str) -> tuple[int, int]:
+    """1-based (line, col) of the first occurrence of needle in the file."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if needle in line:
+            return number, line.index(needle) + 1
+    raise AssertionError(f"{needle!r} not in {path}")
+
+
+@pytest.mark.skipif(not REAL_LOADER, reason="positions come from the loader's locate")
+def test_warnings_are_located_at_the_node(basic: Library) -> None:
+    located = {
+        (d.path.rsplit("/", 1)[-1], d.field): (d.line, d.col)
+        for d in basic.diagnostics()
+        if d.message.startswith("unresolved")
+    }
+    karabakh, registry = BASIC / "karabakh-2020.yaml", BASIC / "actors.yaml"
+    assert located[("karabakh-2020.yaml", "timeline[2].actors[1]")] == position_of(
+        karabakh, "turkey"
+    )
+    line, col = position_of(karabakh, "place: shusha")
+    assert located[("karabakh-2020.yaml", "timeline[2].place")] == (line, col + len("place: "))
+    assert located[("karabakh-2020.yaml", "timeline[2].sources[0]")] == position_of(
+        karabakh, "src-missing"
+    )
+    assert located[("karabakh-2020.yaml", "questions[0].about[3]")] == position_of(
+        karabakh, "ghost"
+    )
+    # A prose link is placed at its string: here a plain scalar, and a folded block scalar.
+    assert located[("karabakh-2020.yaml", "judgments[0].text")] == position_of(
+        karabakh, "The ceasefire is"
+    )
+    assert located[("ceasefire-2021.yaml", "summary")] == position_of(
+        BASIC / "ceasefire-2021.yaml", ">-"
+    )
+    assert located[("actors.yaml", "actors[1].relations[1].target")] == position_of(
+        registry, "nobody-here"
+    )
+
+
 def test_diagnostics_are_sorted_by_path_line_col(basic: Library) -> None:
     found = basic.diagnostics()
     assert found == sorted(found, key=lambda d: (d.path, d.line, d.col))
@@ -409,7 +448,7 @@ def test_citations_in_a_registry_cannot_resolve(tmp_path: Path) -> None:
 def test_control_characters_in_a_link_target_are_shown_visibly(tmp_path: Path) -> None:
     text = 'schema: briefing/1\nid: b\ntitle: B\nas_of: "2020"\nsummary: "see [[bad\\e]]"\n'
     lib = build(tmp_path, {"b.yaml": text})
-    [warning] = lib.diagnostics()
+    [warning] = [d for d in lib.diagnostics() if d.message.startswith("unresolved")]
     assert "\x1b" not in warning.message
     assert "[[bad\u241b]]" in warning.message
 
@@ -619,7 +658,7 @@ def test_one_broken_file_never_hides_the_others(tmp_path: Path) -> None:
             "a-bad-yaml.yaml": "schema: briefing/1\nid: [unclosed\n",
             "b-bad-schema.yaml": "schema: nonsense/9\n",
             "c-bad-field.yaml": briefing_yaml("c", "actors:\n  - {id: x, name: X, kind: army}\n"),
-            "d-good.yaml": briefing_yaml("good", summary="Links to [[c]]."),
+            "good.yaml": briefing_yaml("good", summary="Links to [[c]]."),
             "e-empty.yml": "",
         },
     )

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import gc
 import os
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, Generic, Literal, TypeVar
 
@@ -31,7 +34,7 @@ from .entities import (
     Source,
 )
 from .links import Link, find_links, plain
-from .refs import EntityKind, EntityRef
+from .refs import GLOBAL_KINDS, EntityKind, EntityRef
 from .text import visible
 
 Progress = Callable[[int, int], None]
@@ -204,7 +207,10 @@ class EventAppearance:
 
 SiteKind = Literal["event-actor", "event-place", "about", "relation", "citation", "link"]
 
-_EXPECTS: dict[SiteKind, tuple[EntityKind, ...]] = {
+Key = tuple[str, str, str | None]
+"""An entity as (kind, id, briefing): the fields of an EntityRef as a tuple, cheap to hash."""
+
+_EXPECTS: dict[SiteKind, tuple[str, ...]] = {
     "event-actor": ("actor",),
     "event-place": ("place",),
     "about": ("event", "question", "actor", "place"),
@@ -221,88 +227,86 @@ _UNRESOLVED_REASON: dict[SiteKind, str] = {
     "link": "",
 }
 
-
-@dataclass(frozen=True, slots=True)
-class _Site:
-    """One reference in a document: where it is, what it names, and who is referring."""
-
-    kind: SiteKind
-    target: str
-    loc: Loc
-    source: EntityRef
-    field: str
-    holder: Any = None
-    role: str | None = None
+Site = tuple[SiteKind, str, Loc, Key, str, str, Any, "str | None"]
+"""One reference: (kind, target, where, who refers, field, label, holder object, role).
+Plain tuples, not objects: a large library has hundreds of thousands of them."""
 
 
-def _prose_sites(text: str | None, loc: Loc, source: EntityRef, name: str) -> Iterator[_Site]:
-    if text:
+def _prose_sites(text: str | None, loc: Loc, source: Key, name: str) -> Iterator[Site]:
+    if text and "[[" in text:
         for link in find_links(text):
-            yield _Site("link", link.target, loc, source, name, holder=link)
+            yield ("link", link.target, loc, source, name, "linked from", link, None)
 
 
-def _citation_sites(citations: Iterable[Citation], loc: Loc, source: EntityRef) -> Iterator[_Site]:
+def _citation_sites(citations: Sequence[Citation], loc: Loc, source: Key) -> Iterator[Site]:
     for index, citation in enumerate(citations):
-        yield _Site("citation", citation.ref, (*loc, index), source, "sources")
+        yield ("citation", citation.ref, (*loc, index), source, "sources", "cited by", None, None)
 
 
-def _actor_sites(actor: Actor, loc: Loc) -> Iterator[_Site]:
-    ref = EntityRef("actor", actor.id)
+def _actor_sites(actor: Actor, loc: Loc) -> Iterator[Site]:
+    ref: Key = ("actor", actor.id, None)
     yield from _prose_sites(actor.profile, (*loc, "profile"), ref, "profile")
     for index, relation in enumerate(actor.relations):
         at = (*loc, "relations", index)
-        yield _Site("relation", relation.target, (*at, "target"), ref, "relations", relation)
+        label = inverse_label(relation.kind)
+        yield (
+            "relation",
+            relation.target,
+            (*at, "target"),
+            ref,
+            "relations",
+            label,
+            relation,
+            None,
+        )
         yield from _prose_sites(relation.note, (*at, "note"), ref, "note")
-        yield from _citation_sites(relation.sources, (*at, "sources"), ref)
+        if relation.sources:
+            yield from _citation_sites(relation.sources, (*at, "sources"), ref)
 
 
-def _briefing_sites(briefing: Briefing) -> Iterator[_Site]:
+def _briefing_sites(briefing: Briefing) -> Iterator[Site]:
     """Every link and structured reference of a briefing, in file order."""
     bid = briefing.id
-    here = EntityRef("briefing", bid)
+    here: Key = ("briefing", bid, None)
     yield from _prose_sites(briefing.summary, ("summary",), here, "summary")
     for i, judgment in enumerate(briefing.judgments):
-        ref = EntityRef("judgment", judgment.id, bid) if judgment.id else here
+        ref: Key = ("judgment", judgment.id, bid) if judgment.id else here
         yield from _prose_sites(judgment.text, ("judgments", i, "text"), ref, "judgments")
         yield from _citation_sites(judgment.sources, ("judgments", i, "sources"), ref)
     for i, actor in enumerate(briefing.actors):
         yield from _actor_sites(actor, ("actors", i))
     for i, event in enumerate(briefing.timeline):
-        ref, at = EntityRef("event", event.id, bid), ("timeline", i)
+        ref, at = ("event", event.id, bid), ("timeline", i)
         yield from _prose_sites(event.description, (*at, "description"), ref, "description")
         for k, actor in enumerate(event.actors):
-            yield _Site(
-                "event-actor", actor.ref, (*at, "actors", k), ref, "actors", event, actor.role
-            )
+            role = actor.role
+            label = f"{role} in" if role else "actor in"
+            yield ("event-actor", actor.ref, (*at, "actors", k), ref, "actors", label, event, role)
         if event.place:
-            yield _Site("event-place", event.place, (*at, "place"), ref, "place", event)
+            yield (
+                "event-place",
+                event.place,
+                (*at, "place"),
+                ref,
+                "place",
+                "place of",
+                event,
+                None,
+            )
         if event.fatalities and event.fatalities.note:
             note_at = (*at, "fatalities", "note")
             yield from _prose_sites(event.fatalities.note, note_at, ref, "fatalities")
         yield from _citation_sites(event.sources, (*at, "sources"), ref)
     for i, question in enumerate(briefing.questions):
-        ref, at = EntityRef("question", question.id, bid), ("questions", i)
+        ref, at = ("question", question.id, bid), ("questions", i)
         yield from _prose_sites(question.text, (*at, "text"), ref, "text")
         for k, about in enumerate(question.about):
-            yield _Site("about", about, (*at, "about", k), ref, "about", question)
+            at_k = (*at, "about", k)
+            yield ("about", about, at_k, ref, "about", "question about", question, None)
         for k, claim in enumerate(question.claims):
             yield from _prose_sites(claim.text, (*at, "claims", k, "text"), ref, "claims")
             yield from _citation_sites(claim.sources, (*at, "claims", k, "sources"), ref)
         yield from _prose_sites(question.answer, (*at, "answer"), ref, "answer")
-
-
-def _mention_label(site: _Site) -> str:
-    if site.kind == "event-actor":
-        return f"{site.role} in" if site.role else "actor in"
-    if site.kind == "event-place":
-        return "place of"
-    if site.kind == "about":
-        return "question about"
-    if site.kind == "relation":
-        return inverse_label(site.holder.kind)
-    if site.kind == "citation":
-        return "cited by"
-    return "linked from"
 
 
 def inverse_label(kind: str) -> str:
@@ -324,17 +328,13 @@ def _stat(path: Path) -> FileStat | None:
     return (info.st_size, info.st_mtime_ns)
 
 
-def _discover(paths: Sequence[str | Path]) -> list[tuple[Path, str]]:
-    """Every document file under `paths` with the path to show for it, in a stable order."""
+def _discover(paths: Sequence[str | Path]) -> tuple[list[tuple[Path, str]], list[Diagnostic]]:
+    """Every document file under `paths` with the path to show for it, sorted; and a problem
+    for each path that does not exist."""
     from . import loader  # imported here: the loader imports the model, not the other way round
 
-    found: list[tuple[Path, str]] = []
-    for item in loader.discover(paths):
-        if isinstance(item, tuple):
-            found.append((Path(item[0]), str(item[1])))
-        else:
-            found.append((Path(item), str(item)))
-    return found
+    files, problems = loader.discover(paths)
+    return [(path, loader.display_path(path)) for path in files], problems
 
 
 def _load_file(path: Path, display_path: str) -> Document:
@@ -351,16 +351,11 @@ def _load_file(path: Path, display_path: str) -> Document:
 def _locate(document: Document, locs: Sequence[Loc]) -> dict[Loc, tuple[int, int]]:
     """Line and column of each field path, found by re-reading the file (best effort: a file
     that vanished or no longer parses yields what it can, the rest fall back to known lines)."""
-    found: dict[Loc, tuple[int, int]] = {}
-    try:
-        from . import loader
+    from . import loader
 
-        answer = loader.locate(document.path, list(locs))
-        if isinstance(answer, Mapping):
-            found = {tuple(k): (int(v[0]), int(v[1])) for k, v in answer.items() if v}
-        else:
-            found = {loc: (int(v[0]), int(v[1])) for loc, v in zip(locs, answer, strict=False) if v}
-    except Exception:  # positions are a nicety; the warning must survive
+    try:
+        found = loader.locate(document.path, locs)
+    except Exception:  # positions are a nicety; the warning itself must survive
         found = {}
     for loc in locs:
         if loc not in found:
@@ -403,17 +398,28 @@ class Library:
         roots: Sequence[str | Path] = (),
         stats: Mapping[Path, FileStat] | None = None,
         located: Mapping[Path, Mapping[Loc, tuple[int, int]]] | None = None,
+        problems: Sequence[Diagnostic] = (),
     ) -> None:
         """Link already loaded documents. `roots` are what `reload` discovers again (default:
         the documents' own files); `stats` tell `reload` which files are unchanged; `located`
-        holds positions of warned nodes already found for unchanged files."""
+        holds positions of warned nodes already found for unchanged files; `problems` are
+        diagnostics about no document (a path that does not exist)."""
         self._loaded: list[Document] = list(documents)
         self._roots: tuple[str | Path, ...] = tuple(roots) or tuple(d.path for d in documents)
         self._stats: dict[Path, FileStat] = dict(stats or {})
+        self._problems = list(problems)
         self._located: dict[Path, dict[Loc, tuple[int, int]]] = {
             path: dict(positions) for path, positions in (located or {}).items()
         }
-        self._link()
+        # Linking makes hundreds of thousands of small tuples and no cycles: collecting while
+        # it runs only re-scans the loaded models, again and again (a third of the time).
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            self._link()
+        finally:
+            if collecting:
+                gc.enable()
 
     # ----------------------------------------------------------------- building
 
@@ -461,7 +467,7 @@ class Library:
         reuse: bool,
         changed: Iterable[str | Path],
     ) -> Library:
-        files = _discover(roots)
+        files, missing = _discover(roots)
         total = len(files)
         if progress:
             progress(0, total)
@@ -494,7 +500,7 @@ class Library:
             documents.append(document)
             if progress:
                 progress(done, total)
-        return cls(documents, roots=roots, stats=stats, located=located)
+        return cls(documents, roots=roots, stats=stats, located=located, problems=missing)
 
     def _link(self) -> None:
         """Merge, index and check references; run once, when the library is made."""
@@ -542,31 +548,40 @@ class Library:
 
         self._newest = sorted(self.briefings.values(), key=_newest_first_key)
         self._rank = {b.id: rank for rank, b in enumerate(self._newest)}
-        self._local: dict[str, dict[str, EntityRef]] = {}
-        self._objects: dict[EntityRef, object] = {}
+        self._local: dict[str, dict[str, Key]] = {}
+        self._objects: dict[Key, object] = {}
         self._timelines: dict[str, list[Event]] = {}
-        self._event_index: dict[tuple[str, str], int] = {}
+        self._event_dates: dict[tuple[str, str], tuple[int, str, int]] = {}
         for briefing in self.briefings.values():
             self._index_locals(briefing)
 
-        self._mentions: dict[EntityRef, dict[Mention, None]] = {}
-        self._mentioning: dict[EntityRef, dict[str, None]] = {}
-        self._events_of: dict[EntityRef, list[EventAppearance]] = {}
-        self._questions_about: dict[EntityRef, list[tuple[str, Question]]] = {}
-        self._outgoing: dict[EntityRef, list[RelationView]] = {}
-        self._incoming: dict[EntityRef, list[RelationView]] = {}
+        # Indexes hold plain tuples; queries turn the few they return into public objects.
+        # Backlinks are made from the event, question and relation indexes when asked for;
+        # `_mentions` holds only the rest: prose links and citations.
+        self._mentions: dict[Key, dict[tuple[Key, str | None, str, str], None]] = defaultdict(dict)
+        self._mentioning: dict[Key, dict[str, None]] = defaultdict(dict)
+        # (date sort key, briefing, event, role): appended newest briefing first and in file
+        # order, so a stable sort by date alone gives date, then briefing, then file order.
+        self._events_of: dict[Key, list[tuple[Any, str, Event, str | None]]] = defaultdict(list)
+        self._questions_about: dict[Key, list[tuple[str, Question]]] = defaultdict(list)
+        self._outgoing: dict[Key, list[tuple[str, str, Relation, str, bool]]] = defaultdict(list)
+        # Incoming views also keep the briefing the relation is written in (None: a registry).
+        self._incoming: dict[Key, list[tuple[str, str, Relation, str, bool, str | None]]] = (
+            defaultdict(list)
+        )
         index_of = {id(d): i for i, d in enumerate(self._loaded)}
         for briefing in self._newest:
             document = owners[briefing.id]
             here = index_of[id(document)]
-            for definition in (*briefing.actors, *briefing.places):
-                kind: EntityKind = "actor" if isinstance(definition, Actor) else "place"
-                self._mentioning.setdefault(EntityRef(kind, definition.id), {})[briefing.id] = None
+            for actor in briefing.actors:
+                self._mentioning["actor", actor.id, None][briefing.id] = None
+            for place in briefing.places:
+                self._mentioning["place", place.id, None][briefing.id] = None
             stale = _is_stale(document)
             for site in _briefing_sites(briefing):
                 warning = self._follow(site, briefing.id, briefing.id)
                 if warning and not stale:
-                    problems.setdefault(here, []).append((site.loc, "warning", warning))
+                    problems.setdefault(here, []).append((site[2], "warning", warning))
         for here, document in registries:
             assert document.registry is not None
             stale = _is_stale(document)
@@ -574,9 +589,9 @@ class Library:
                 for site in _actor_sites(actor, ("actors", i)):
                     warning = self._follow(site, None, document.display_path)
                     if warning and not stale:
-                        problems.setdefault(here, []).append((site.loc, "warning", warning))
+                        problems.setdefault(here, []).append((site[2], "warning", warning))
         for appearances in self._events_of.values():
-            appearances.sort(key=self._appearance_key)
+            appearances.sort(key=itemgetter(0))
 
         self.documents = []
         for index, document in enumerate(self._loaded):
@@ -597,14 +612,14 @@ class Library:
             self.documents.append(document)
         self._document_of = {d.briefing.id: d for d in self.documents if d.briefing is not None}
         self._diagnostics = sorted(
-            (d for document in self.documents for d in document.diagnostics),
+            [*self._problems, *(d for document in self.documents for d in document.diagnostics)],
             key=lambda d: (d.path, d.line, d.col),
         )
 
     def _index_locals(self, briefing: Briefing) -> None:
         bid = briefing.id
-        table: dict[str, EntityRef] = {}
-        groups: tuple[tuple[EntityKind, Sequence[Any]], ...] = (
+        table: dict[str, Key] = {}
+        groups: tuple[tuple[str, Sequence[Any]], ...] = (
             ("actor", briefing.actors),
             ("place", briefing.places),
             ("event", briefing.timeline),
@@ -617,20 +632,16 @@ class Library:
                 if item.id is None or item.id in table:
                     continue
                 if kind in ("actor", "place"):
-                    table[item.id] = EntityRef(kind, item.id)
+                    table[item.id] = (kind, item.id, None)
                 else:
-                    ref = EntityRef(kind, item.id, bid)
-                    table[item.id] = ref
-                    self._objects[ref] = item
+                    key: Key = (kind, item.id, bid)
+                    table[item.id] = key
+                    self._objects[key] = item
         self._local[bid] = table
-        for position, event in enumerate(briefing.timeline):
-            self._event_index.setdefault((bid, event.id), position)
-        self._timelines[bid] = [
-            event
-            for _, _, event in sorted(
-                (dates.parse(e.date).sort_key(), i, e) for i, e in enumerate(briefing.timeline)
-            )
-        ]
+        keyed = [(dates.parse(e.date).sort_key(), i, e) for i, e in enumerate(briefing.timeline)]
+        for date_key, _, event in keyed:
+            self._event_dates.setdefault((bid, event.id), date_key)
+        self._timelines[bid] = [event for _, _, event in sorted(keyed)]
 
     def _positions(self, document: Document, locs: list[Loc]) -> dict[Loc, tuple[int, int]]:
         known = self._located.get(document.path, {})
@@ -640,78 +651,69 @@ class Library:
         self._located[document.path] = known
         return known
 
-    def _follow(self, site: _Site, briefing: str | None, origin: str) -> str | None:
+    def _follow(self, site: Site, briefing: str | None, origin: str) -> str | None:
         """Resolve one reference and index it; the warning to give when it names nothing."""
-        if site.kind == "citation" and briefing is None:
+        kind, target, _, source, name, label, holder, role = site
+        if kind == "relation":
+            self._outgoing[source].append((holder.kind, target, holder, origin, True))
+        elif kind == "citation" and briefing is None:
             return (
-                f"unresolved reference {visible(site.target)!r}: "
+                f"unresolved reference {visible(target)!r}: "
                 "an actor registry has no sources to cite"
             )
-        if site.kind == "relation":
-            self._outgoing.setdefault(site.source, []).append(
-                RelationView(site.holder.kind, site.target, site.holder, origin, True)
-            )
-        ref = self._find(site.target, briefing, _EXPECTS[site.kind])
-        if ref is None:
-            if site.kind == "link":
-                return f"unresolved link [[{visible(site.target)}]]"
-            reason = _UNRESOLVED_REASON[site.kind]
-            return f"unresolved reference {visible(site.target)!r}: {reason}"
-        mention = Mention(site.source, briefing, site.field, _mention_label(site))
-        self._mentions.setdefault(ref, {})[mention] = None
-        if (
-            briefing is not None
-            and site.kind != "citation"
-            and ref != EntityRef("briefing", briefing)
-        ):
-            self._mentioning.setdefault(ref, {})[briefing] = None
-        if briefing is not None and site.kind in ("event-actor", "event-place"):
-            self._events_of.setdefault(ref, []).append(
-                EventAppearance(briefing, site.holder, site.role)
-            )
-        elif briefing is not None and site.kind == "about":
-            self._questions_about.setdefault(ref, []).append((briefing, site.holder))
-        elif site.kind == "relation":
-            label = inverse_label(site.holder.kind)
-            self._incoming.setdefault(ref, []).append(
-                RelationView(label, site.source.id, site.holder, origin, False)
-            )
+        key = self._find(target, briefing, _EXPECTS[kind])
+        if key is None:
+            if kind == "link":
+                return f"unresolved link [[{visible(target)}]]"
+            return f"unresolved reference {visible(target)!r}: {_UNRESOLVED_REASON[kind]}"
+        if kind == "link" or kind == "citation":
+            self._mentions[key][source, briefing, name, label] = None
+        elif kind == "relation":
+            self._incoming[key].append((label, source[1], holder, origin, False, briefing))
+        if briefing is None or kind == "citation":
+            return None
+        if key[0] in GLOBAL_KINDS and (key[0] != "briefing" or key[1] != briefing):
+            self._mentioning[key][briefing] = None
+        if kind == "event-actor" or kind == "event-place":
+            appearances = self._events_of[key]
+            if not appearances or appearances[-1][2] is not holder:
+                date_key = self._event_dates[briefing, holder.id]
+                appearances.append((date_key, briefing, holder, role))
+        elif kind == "about":
+            questions = self._questions_about[key]
+            if not questions or questions[-1][1] is not holder:
+                questions.append((briefing, holder))
         return None
 
-    def _appearance_key(self, appearance: EventAppearance) -> tuple[Any, ...]:
-        return (
-            dates.parse(appearance.event.date).sort_key(),
-            self._rank.get(appearance.briefing, 0),
-            self._event_index.get((appearance.briefing, appearance.event.id), 0),
-        )
-
     def _find(
-        self, target: str, context: str | None, kinds: tuple[EntityKind, ...] = ALL_KINDS
-    ) -> EntityRef | None:
+        self, target: str, context: str | None, kinds: tuple[str, ...] = ALL_KINDS
+    ) -> Key | None:
         """The resolution order of the format, limited to `kinds`."""
-        head, sep, local = target.partition("#")
-        if sep:
+        if "#" in target:
+            head, _, local = target.partition("#")
             table = self._local.get(head)
             if table is None:
                 return None
             if not local:
-                return EntityRef("briefing", head) if "briefing" in kinds else None
+                return ("briefing", head, None) if "briefing" in kinds else None
             hit = table.get(local)
-            return hit if hit is not None and hit.kind in kinds else None
+            return hit if hit is not None and hit[0] in kinds else None
         if context is not None:
             hit = self._local.get(context, {}).get(target)
-            if hit is not None and hit.kind in kinds:
+            if hit is not None and hit[0] in kinds:
                 return hit
-        if "actor" in kinds and target in self.actors:
-            return EntityRef("actor", target)
-        if "place" in kinds and target in self.places:
-            return EntityRef("place", target)
-        if "briefing" in kinds and target in self.briefings:
-            return EntityRef("briefing", target)
+        if target in self.actors and "actor" in kinds:
+            return ("actor", target, None)
+        if target in self.places and "place" in kinds:
+            return ("place", target, None)
+        if target in self.briefings and "briefing" in kinds:
+            return ("briefing", target, None)
         return None
 
-    def _ref(self, entity: str | EntityRef) -> EntityRef | None:
-        return entity if isinstance(entity, EntityRef) else self.parse_ref(entity)
+    def _key(self, entity: str | EntityRef) -> Key | None:
+        if isinstance(entity, EntityRef):
+            return (entity.kind, entity.id, entity.briefing)
+        return self._find(entity.strip(), None)
 
     # ----------------------------------------------------------------- queries
 
@@ -740,16 +742,16 @@ class Library:
     def resolve(self, target: str, context: str | None = None) -> EntityRef | None:
         """What an id or `briefing-id#local-id` names, seen from briefing `context`: an entity
         of that briefing, then a library-wide actor or place, then a briefing."""
-        return self._find(target.strip(), context)
+        return _ref_of(self._find(target.strip(), context))
 
     def resolve_link(self, link: Link, context: str | None = None) -> EntityRef | None:
         """What a `[[link]]` in prose of briefing `context` names (None: unresolved)."""
-        return self._find(link.target, context)
+        return _ref_of(self._find(link.target, context))
 
     def parse_ref(self, text: str) -> EntityRef | None:
         """An entity named on the command line (`--open`): an actor or place id, a briefing id,
         or `briefing-id#local-id`, in the order links resolve."""
-        return self._find(text.strip(), None)
+        return _ref_of(self._find(text.strip(), None))
 
     def entity(self, ref: EntityRef) -> object | None:
         """The object a reference names: Briefing, ActorRecord, PlaceRecord, Event, Question,
@@ -760,7 +762,7 @@ class Library:
             return self.actors.get(ref.id)
         if ref.kind == "place":
             return self.places.get(ref.id)
-        return self._objects.get(ref)
+        return self._objects.get((ref.kind, ref.id, ref.briefing))
 
     def title_of(self, ref: EntityRef) -> str:
         """A one-line name for the entity (raw text: pass it through `text.visible` to show)."""
@@ -780,35 +782,60 @@ class Library:
 
     def relations(self, actor_id: str | EntityRef) -> list[RelationView]:
         """An actor's relations: outgoing as written, then incoming with the inverse label."""
-        ref = self._ref(actor_id)
-        if ref is None:
+        key = self._key(actor_id)
+        if key is None:
             return []
-        return [*self._outgoing.get(ref, ()), *self._incoming.get(ref, ())]
+        found = [*self._outgoing.get(key, ()), *self._incoming.get(key, ())]
+        return [RelationView(*view[:5]) for view in found]
 
     def appearances(self, entity_id: str | EntityRef) -> list[EventAppearance]:
         """Every event an actor takes part in (or that happens at a place), in date order,
         with its briefing and the actor's role."""
-        ref = self._ref(entity_id)
-        return list(self._events_of.get(ref, ())) if ref else []
+        key = self._key(entity_id)
+        found = self._events_of.get(key, ()) if key else ()
+        return [EventAppearance(briefing, event, role) for _, briefing, event, role in found]
 
     def events_of(self, entity_id: str | EntityRef) -> list[tuple[str, Event]]:
         """(briefing id, event) for every event of the actor or place, in date order."""
-        return [(a.briefing, a.event) for a in self.appearances(entity_id)]
+        key = self._key(entity_id)
+        found = self._events_of.get(key, ()) if key else ()
+        return [(briefing, event) for _, briefing, event, _ in found]
 
     def questions_about(self, entity_id: str | EntityRef) -> list[tuple[str, Question]]:
         """(briefing id, question) for every question about the entity, newest briefing first."""
-        ref = self._ref(entity_id)
-        return list(self._questions_about.get(ref, ())) if ref else []
+        key = self._key(entity_id)
+        return list(self._questions_about.get(key, ())) if key else []
 
     def briefings_mentioning(self, entity_id: str | EntityRef) -> list[str]:
         """Ids of briefings that define the entity, refer to it or link to it, newest first."""
-        ref = self._ref(entity_id)
-        return list(self._mentioning.get(ref, ())) if ref else []
+        key = self._key(entity_id)
+        return list(self._mentioning.get(key, ())) if key else []
 
     def backlinks(self, entity_id: str | EntityRef) -> list[Mention]:
-        """Everything that refers to the entity (newest briefing first, registries last)."""
-        ref = self._ref(entity_id)
-        return list(self._mentions.get(ref, ())) if ref else []
+        """Everything that refers to the entity: events it takes part in (in date order),
+        questions about it, relations to it, then prose links and citations (newest briefing
+        first, registries last)."""
+        key = self._key(entity_id)
+        if key is None:
+            return []
+        found: dict[Mention, None] = {}
+        at_place = key[0] == "place"
+        for _, briefing, event, role in self._events_of.get(key, ()):
+            label = "place of" if at_place else (f"{role} in" if role else "actor in")
+            event_ref = EntityRef("event", event.id, briefing)
+            found[Mention(event_ref, briefing, "place" if at_place else "actors", label)] = None
+        for briefing, question in self._questions_about.get(key, ()):
+            question_ref = EntityRef("question", question.id, briefing)
+            found[Mention(question_ref, briefing, "about", "question about")] = None
+        for label, other, _, _, _, briefing in self._incoming.get(key, ()):
+            found[Mention(EntityRef("actor", other), briefing, "relations", label)] = None
+        for source, briefing, name, label in self._mentions.get(key, ()):
+            found[Mention(EntityRef(*source), briefing, name, label)] = None  # type: ignore[arg-type]
+        return list(found)
+
+
+def _ref_of(key: Key | None) -> EntityRef | None:
+    return None if key is None else EntityRef(*key)  # type: ignore[arg-type]
 
 
 def _newest_first_key(briefing: Briefing) -> tuple[int, str]:
