@@ -1,0 +1,363 @@
+"""Finding the document files of a library and loading each one: read, parse, build, validate."""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import Node
+
+from . import validate, yamlnodes
+from .diagnostics import Diagnostic, Severity, field_path
+from .document import Document, Loc
+
+DEFAULT_MAX_BYTES = 8 * 1024 * 1024
+SUFFIXES = (".yaml", ".yml")
+MISSING_PATH = "no such file or folder"
+"""The message of the diagnostic `discover` gives for a path that does not exist."""
+_BOM = b"\xef\xbb\xbf"
+
+
+def display_path(path: str | os.PathLike[str]) -> str:
+    """The path to show: relative to the working folder when it is below it, else as given."""
+    given = Path(path)
+    if not given.is_absolute():
+        return str(given)
+    try:
+        return str(given.relative_to(Path.cwd()))
+    except ValueError:
+        return str(given)
+
+
+def discover(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[Diagnostic]]:
+    """Every `*.yaml`/`*.yml` file under `paths`, sorted, each real file once.
+
+    Folders are walked recursively, skipping hidden files and folders and following symbolic
+    links without looping; a file named on its own is taken whatever its suffix. A path that
+    does not exist yields a diagnostic with the message MISSING_PATH.
+    """
+    found: list[Path] = []
+    problems: list[Diagnostic] = []
+    visited: set[str] = set()
+    for given in paths:
+        root = Path(given)
+        try:
+            info = root.stat()
+        except OSError:
+            problems.append(Diagnostic(str(given), 1, 1, "error", "", MISSING_PATH))
+            continue
+        if stat.S_ISDIR(info.st_mode):
+            found.extend(_walk(root, visited, problems))
+        else:
+            found.append(root)
+    found.sort(key=str)
+    unique: list[Path] = []
+    real_paths: set[str] = set()
+    for path in found:
+        real = os.path.realpath(path)
+        if real not in real_paths:
+            real_paths.add(real)
+            unique.append(path)
+    return unique, problems
+
+
+def _walk(root: Path, visited: set[str], problems: list[Diagnostic]) -> list[Path]:
+    """Document files below one folder, iteratively; `visited` holds resolved folders."""
+    files: list[Path] = []
+    pending = [root]
+    while pending:
+        folder = pending.pop()
+        real = os.path.realpath(folder)
+        if real in visited:
+            continue  # a symbolic link loop, or a folder reached twice
+        visited.add(real)
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as exc:
+            problems.append(Diagnostic(str(folder), 1, 1, "error", "", _os_reason(exc)))
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            try:
+                is_dir = entry.is_dir()  # follows links
+            except OSError:
+                is_dir = False
+            if is_dir:
+                pending.append(Path(entry.path))
+            elif entry.name.endswith(SUFFIXES):
+                files.append(Path(entry.path))
+    return files
+
+
+def _os_reason(exc: OSError) -> str:
+    if isinstance(exc, FileNotFoundError):
+        return "the file is gone (deleted while loading, or a broken link)"
+    if isinstance(exc, PermissionError):
+        return "cannot read: permission denied"
+    if isinstance(exc, IsADirectoryError):
+        return "is a folder, not a file"
+    return f"cannot read: {exc.strerror or exc}"
+
+
+@dataclass(slots=True)
+class ParsedText:
+    """A YAML text as plain data, with what was found wrong on the way."""
+
+    data: Any = None
+    """Plain data (x- keys dropped); None when the text could not be turned into data."""
+    lines: dict[Loc, int] = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    root: Node | None = None
+    """The node tree, kept only while this document's diagnostics are being placed."""
+    refused: list[Loc] = field(default_factory=list)
+    """Field paths already reported (a duplicate key, a bad tag): validation skips them."""
+
+
+def read_text(path: Path, shown: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str | Diagnostic:
+    """The text of a file, or the diagnostic saying why it cannot be had.
+
+    The size is checked before reading, and again while reading (a file can grow meanwhile).
+    """
+    try:
+        info = os.stat(path)
+        if stat.S_ISDIR(info.st_mode):
+            return Diagnostic(shown, 1, 1, "error", "", "is a folder, not a file")
+        if not stat.S_ISREG(info.st_mode):
+            return Diagnostic(shown, 1, 1, "error", "", "not a regular file")
+        if info.st_size > max_bytes:
+            return _too_big(shown, info.st_size, max_bytes)
+        with open(path, "rb") as stream:
+            raw = stream.read(max_bytes + 1)
+    except OSError as exc:
+        return Diagnostic(shown, 1, 1, "error", "", _os_reason(exc))
+    if len(raw) > max_bytes:
+        return _too_big(shown, len(raw), max_bytes)
+    if raw.startswith(_BOM):
+        raw = raw[len(_BOM) :]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        line_start = raw.rfind(b"\n", 0, exc.start) + 1
+        col = len(raw[line_start : exc.start].decode("utf-8", errors="replace")) + 1
+        byte = raw[exc.start]
+        return Diagnostic(shown, line, col, "error", "", f"not UTF-8 text (byte 0x{byte:02X})")
+
+
+def _too_big(shown: str, size: int, max_bytes: int) -> Diagnostic:
+    return Diagnostic(
+        shown,
+        1,
+        1,
+        "error",
+        "",
+        f"file is {_mib(size)}, over the size limit of {_mib(max_bytes)}: not read",
+    )
+
+
+def _mib(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MiB" if size >= 1024 * 1024 else f"{size:,} bytes"
+
+
+def parse_text(text: str, shown: str) -> ParsedText:
+    """Parse one YAML document into plain data; never raises for any text."""
+    parsed = ParsedText()
+    if not text.strip():
+        parsed.diagnostics.append(Diagnostic(shown, 1, 1, "error", "", "empty document"))
+        return parsed
+    try:
+        root = yamlnodes.compose(text)
+    except yaml.MarkedYAMLError as exc:
+        parsed.diagnostics.append(_syntax_error(exc, shown))
+        return parsed
+    except yaml.reader.ReaderError as exc:
+        index = exc.position
+        if yamlnodes.ComposingLoader is not yamlnodes.PythonComposingLoader:
+            index = len(text.encode("utf-8")[:index].decode("utf-8", errors="ignore"))
+        line, col = _line_col(text, index)
+        character = exc.character
+        code = ord(character) if isinstance(character, str) else int(character)
+        message = f"character U+{code:04X} is not allowed in YAML (write it as an escape)"
+        parsed.diagnostics.append(Diagnostic(shown, line, col, "error", "", message))
+        return parsed
+    except yaml.YAMLError as exc:
+        parsed.diagnostics.append(Diagnostic(shown, 1, 1, "error", "", f"YAML error: {exc}"))
+        return parsed
+    except RecursionError:
+        message = f"nesting deeper than {yamlnodes.MAX_DEPTH} levels"
+        parsed.diagnostics.append(Diagnostic(shown, 1, 1, "error", "", message))
+        return parsed
+    if root is None:
+        parsed.diagnostics.append(Diagnostic(shown, 1, 1, "error", "", "empty document"))
+        return parsed
+    parsed.root = root
+    try:
+        data, problems = yamlnodes.to_data(root, sharing="&" in text)
+    except yamlnodes.TreeRefused as refused:
+        line, col = yamlnodes.position(refused.node)
+        where = field_path(yamlnodes.loc_of(root, refused.node))
+        parsed.diagnostics.append(Diagnostic(shown, line, col, "error", where, refused.message))
+        return parsed
+    for problem in problems:
+        loc = yamlnodes.loc_of(root, problem.node)
+        line, col = yamlnodes.position(problem.node)
+        parsed.refused.append(loc)
+        parsed.diagnostics.append(
+            Diagnostic(shown, line, col, "error", field_path(loc), problem.message)
+        )
+    parsed.data = data
+    parsed.lines = yamlnodes.entity_lines(root)
+    return parsed
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, shown: str) -> Diagnostic:
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    problem = exc.problem or "YAML syntax error"
+    if problem == "but found another document":
+        return Diagnostic(shown, line, col, "error", "", "a second YAML document: one per file")
+    if "maximum nesting depth" in problem or "nesting deeper" in problem:
+        message = f"nesting deeper than {yamlnodes.MAX_DEPTH} levels"
+        return Diagnostic(shown, line, col, "error", "", message)
+    if exc.context and problem != exc.context:
+        problem = f"{problem} ({exc.context})"
+    return Diagnostic(shown, line, col, "error", "", f"YAML syntax: {problem}")
+
+
+def _line_col(text: str, index: int) -> tuple[int, int]:
+    index = max(0, min(index, len(text)))
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def load_document(
+    path: str | os.PathLike[str],
+    display_path: str | None = None,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> Document:
+    """Read, parse and validate one file; every problem becomes a diagnostic, never an exception."""
+    path = Path(path)
+    shown = display_path if display_path is not None else str(path)
+    document = Document(path=path, display_path=shown)
+    text = read_text(path, shown, max_bytes)
+    if isinstance(text, Diagnostic):
+        document.diagnostics.append(text)
+        return document
+    parsed = parse_text(text, shown)
+    document.lines = parsed.lines
+    document.diagnostics.extend(parsed.diagnostics)
+    if parsed.data is None or parsed.root is None:
+        return document
+    where = NodePositions(parsed.root)
+    result = validate.validate(
+        parsed.data,
+        where,
+        shown,
+        stem=path.stem,
+        scan_text=validate.may_hold_controls(text),
+        refused=parsed.refused,
+    )
+    _apply(document, result)
+    return document
+
+
+def document_from_data(
+    path: Path, shown: str, data: Any, lines: dict[Loc, int], scan_text: bool = True
+) -> Document:
+    """A document from plain data already parsed (by a cache): positions come from `lines`."""
+    document = Document(path=path, display_path=shown, lines=dict(lines))
+    result = validate.validate(
+        data, validate.LinePositions(lines), shown, stem=path.stem, scan_text=scan_text
+    )
+    _apply(document, result)
+    return document
+
+
+def _apply(document: Document, result: validate.Validated) -> None:
+    document.diagnostics.extend(result.diagnostics)
+    if document.errors:
+        return
+    document.kind = result.kind
+    document.briefing = result.briefing
+    document.registry = result.registry
+
+
+class NodePositions:
+    """Positions of field paths, found in the node tree of the document being validated."""
+
+    __slots__ = ("root",)
+
+    def __init__(self, root: Node) -> None:
+        self.root = root
+
+    def value(self, loc: Loc) -> tuple[tuple[int, int], int]:
+        """(line, col) of the node at `loc`, or of the deepest node on its way; parts matched."""
+        _, node, matched = yamlnodes.find(self.root, loc)
+        return yamlnodes.position(node), matched
+
+    def key(self, loc: Loc) -> tuple[int, int]:
+        """(line, col) of the key that names `loc` (of the value when there is no key)."""
+        key_node, node, matched = yamlnodes.find(self.root, loc)
+        if key_node is not None and matched == len(loc):
+            return yamlnodes.position(key_node)
+        return yamlnodes.position(node)
+
+    def source(self, loc: Loc) -> tuple[str, bool] | None:
+        """The scalar text at `loc` as written, and whether it was written without quotes."""
+        _, node, matched = yamlnodes.find(self.root, loc)
+        if matched == len(loc) and isinstance(node, yaml.ScalarNode):
+            return node.value, not node.style
+        return None
+
+
+def locate(path: str | os.PathLike[str], locs: Sequence[Loc]) -> dict[Loc, tuple[int, int]]:
+    """Re-read a file to find the (line, col) of field paths; those it cannot find are left out.
+
+    For placing diagnostics found later (by the library): nothing is kept between documents.
+    """
+    text = read_text(Path(path), str(path))
+    if isinstance(text, Diagnostic):
+        return {}
+    try:
+        root = yamlnodes.compose(text)
+    except (yaml.YAMLError, RecursionError):
+        return {}
+    if root is None:
+        return {}
+    found: dict[Loc, tuple[int, int]] = {}
+    for loc in locs:
+        _, node, matched = yamlnodes.find(root, tuple(loc))
+        if matched == len(loc):
+            found[tuple(loc)] = yamlnodes.position(node)
+    return found
+
+
+def make_diagnostic(
+    document: Document,
+    loc: Loc,
+    severity: Severity,
+    message: str,
+    position: tuple[int, int] | None = None,
+) -> Diagnostic:
+    """A diagnostic about a field of a loaded document, placed at `position` when known (from
+    `locate`), else at the line of the nearest entity or top-level field."""
+    line, col = position if position is not None else (document.line_of(loc), 1)
+    return Diagnostic(document.display_path, line, col, severity, field_path(loc), message)
+
+
+def located_diagnostics(
+    document: Document, problems: Sequence[tuple[Loc, Severity, str]]
+) -> list[Diagnostic]:
+    """Diagnostics for many field paths of one document, re-reading its file once."""
+    positions = locate(document.path, [loc for loc, _, _ in problems]) if problems else {}
+    return [
+        make_diagnostic(document, loc, severity, message, positions.get(loc))
+        for loc, severity, message in problems
+    ]
