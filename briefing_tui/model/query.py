@@ -39,7 +39,8 @@ A malformed query raises `QueryError`, which says what is wrong and where.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from . import dates
@@ -352,12 +353,19 @@ def _quote(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def _match(node: Node) -> str:
+Expansion = Callable[[str], Sequence[str]]
+"""Given a prefix, the words of the library that start with it."""
+
+
+def _match(node: Node, expand: Expansion | None = None) -> str:
     """The FTS5 MATCH form of a text-only tree (every term quoted)."""
     if isinstance(node, Term):
-        return _quote(node.text) + (" *" if node.prefix else "")
+        if not node.prefix:
+            return _quote(node.text)
+        words = expand(node.text) if expand is not None and not node.phrase else ()
+        return " OR ".join([_quote(node.text) + " *", *map(_quote, words)])
     if isinstance(node, AllOf):
-        return _conjunction_match(list(node.operands), _position(node))
+        return _conjunction_match(list(node.operands), _position(node), expand)
     if isinstance(node, AnyOf):
         parts = []
         for child in node.operands:
@@ -366,20 +374,20 @@ def _match(node: Node) -> str:
                     "a negated term cannot stand alone in an OR (write: a -b, or -(a OR b))",
                     _position(child),
                 )
-            parts.append(f"({_match(child)})")
+            parts.append(f"({_match(child, expand)})")
         return " OR ".join(parts)
     if isinstance(node, Not):
         raise QueryError("a negated term needs a term beside it to exclude from", _position(node))
     raise AssertionError(node)
 
 
-def _conjunction_match(operands: list[Node], position: int) -> str:
+def _conjunction_match(operands: list[Node], position: int, expand: Expansion | None) -> str:
     positives = [child for child in operands if not isinstance(child, Not)]
     negatives = [child.operand for child in operands if isinstance(child, Not)]
     if not positives:
         raise QueryError("a group of only negated terms has nothing to exclude from", position)
-    text = " AND ".join(f"({_match(child)})" for child in positives)
-    return text + "".join(f" NOT ({_match(child)})" for child in negatives)
+    text = " AND ".join(f"({_match(child, expand)})" for child in positives)
+    return text + "".join(f" NOT ({_match(child, expand)})" for child in negatives)
 
 
 @dataclass(frozen=True, slots=True)
@@ -388,17 +396,34 @@ class Query:
 
     text: str
     tree: Node
-    match: str | None
-    """The FTS5 MATCH expression of the positive text terms (None: no text term)."""
-    exclude: tuple[str, ...]
-    """The MATCH expression of each negated text term (already part of `match`, if any)."""
+    texts: tuple[Node, ...]
+    """The text clauses of the top-level conjunction (terms, groups, negated ones)."""
     filters: tuple[Node, ...]
     """Filter-only clauses, every one of which must hold (Filter, Not, AnyOf, AllOf nodes)."""
     fuzzy_words: tuple[str, ...]
     """The plain words to look up among names when nothing matches a name exactly (empty
     unless the text part is a plain conjunction of words)."""
-    name_match: str | None
-    """The positive terms alone, matched against names and titles only: those hits rank first."""
+    match: str | None = None
+    """The FTS5 MATCH expression of the text clauses (None: no positive text term)."""
+    exclude: tuple[str, ...] = ()
+    """The MATCH expression of each negated text clause (already part of `match`, if any)."""
+    name_match: str | None = None
+    """The positive clauses alone, matched against names and titles only: those hits rank
+    first."""
+
+    def expanded(self, expand: Expansion | None) -> Query:
+        """The query with its MATCH expressions made again, each prefix term also matching the
+        words `expand` gives for it (FTS5 stems a prefix like a word, which can cut it short:
+        `duway*` would look for `duwai`)."""
+        positives = [clause for clause in self.texts if not isinstance(clause, Not)]
+        match = name_match = None
+        if positives:
+            match = _conjunction_match(list(self.texts), _position(self.texts[0]), expand)
+            name_match = " AND ".join(f"({_match(clause, expand)})" for clause in positives)
+        exclude = tuple(
+            _match(clause.operand, expand) for clause in self.texts if isinstance(clause, Not)
+        )
+        return replace(self, match=match, exclude=exclude, name_match=name_match)
 
 
 def parse_query(text: str) -> Query:
@@ -416,14 +441,9 @@ def parse_query(text: str) -> Query:
             )
         (filters if kind else texts).append(clause)
     positives = [clause for clause in texts if not isinstance(clause, Not)]
-    match = _conjunction_match(texts, _position(texts[0])) if positives else None
-    exclude = tuple(_match(clause.operand) for clause in texts if isinstance(clause, Not))
     words: tuple[str, ...] = ()
     if positives and all(
         isinstance(clause, Term) and not clause.phrase and not clause.prefix for clause in positives
     ):
         words = tuple(clause.text for clause in positives if isinstance(clause, Term))
-    name_match = None
-    if positives:
-        name_match = " AND ".join(f"({_match(clause)})" for clause in positives)
-    return Query(text, tree, match, exclude, tuple(filters), words, name_match)
+    return Query(text, tree, tuple(texts), tuple(filters), words).expanded(None)
