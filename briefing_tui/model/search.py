@@ -1,0 +1,1189 @@
+"""The search index: every text field of every entity in SQLite FTS5, ranked, kept up to date.
+
+One database per library lives in the user's cache directory. It holds, per document, the
+file's size, mtime and the index format; opening it re-indexes only the documents whose files
+changed, appeared or went. Actors and places are global: each document stores its own
+definitions, and the one merged row per id is rebuilt from all of them whenever a document
+that defines that id changes.
+
+This module imports neither pydantic nor the loader until a file actually needs (re)reading,
+so a search over an up-to-date index costs a directory walk and one query.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import hashlib
+import itertools
+import json
+import os
+import re
+import sqlite3
+import stat
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import dates
+from .links import find_links, plain
+from .query import AllOf, AnyOf, Filter, Node, Not, Query, parse_query
+from .refs import EntityRef
+from .text import one_line, visible
+
+if TYPE_CHECKING:
+    from .document import Document
+    from .library import Library
+
+FORMAT_VERSION = 1
+"""Bumped whenever what is stored changes: an index of another version is rebuilt."""
+
+WEIGHTS = (10.0, 4.0, 1.0)
+"""bm25 weights of the columns: names and titles, then summaries and profiles, then other prose."""
+
+NAME_BONUS = 1000.0
+"""The score of a hit whose name or title matches every term is this plus the bm25 of its
+names alone, so that it ranks above every hit that matches only in other prose."""
+
+FUZZY_THRESHOLD = 0.75
+"""How alike (0..1, difflib's ratio) a word and a name must be for the fuzzy fallback."""
+
+SUFFIXES = (".yaml", ".yml")
+"""Document files (as the loader finds them)."""
+
+KIND_ORDER = ("briefing", "actor", "place", "event", "question", "source", "judgment")
+
+MAX_EXPANSION = 40
+"""A prefix that starts more words than this is left to FTS5's own prefix matching."""
+
+SNIPPET_TOKENS = 16
+_OPEN, _CLOSE = "\x02", "\x03"
+"""Hit markers in FTS5 snippets: control characters, which `visible()` has removed from every
+indexed text, so they can only come from FTS5."""
+
+_NO_DAY_BEFORE = 0
+_NO_DAY_AFTER = 10**7
+"""Ordinal days standing for an interval's open end."""
+
+_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS documents(
+    id INTEGER PRIMARY KEY,
+    path TEXT UNIQUE NOT NULL,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    version INTEGER NOT NULL,
+    briefing TEXT
+);
+CREATE TABLE IF NOT EXISTS tags(doc INTEGER NOT NULL, tag TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS tags_tag ON tags(tag, doc);
+CREATE INDEX IF NOT EXISTS tags_doc ON tags(doc);
+CREATE TABLE IF NOT EXISTS mentions(
+    doc INTEGER NOT NULL, briefing TEXT NOT NULL, entity TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS mentions_briefing ON mentions(briefing, entity);
+CREATE INDEX IF NOT EXISTS mentions_entity ON mentions(entity, doc);
+CREATE INDEX IF NOT EXISTS mentions_doc ON mentions(doc);
+CREATE TABLE IF NOT EXISTS definitions(
+    doc INTEGER NOT NULL, kind TEXT NOT NULL, entity TEXT NOT NULL, ord INTEGER NOT NULL,
+    data TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS definitions_entity ON definitions(kind, entity);
+CREATE INDEX IF NOT EXISTS definitions_doc ON definitions(doc);
+CREATE TABLE IF NOT EXISTS entries(
+    id INTEGER PRIMARY KEY,
+    doc INTEGER,
+    kind TEXT NOT NULL,
+    entity TEXT NOT NULL,
+    briefing TEXT,
+    title TEXT NOT NULL,
+    path TEXT NOT NULL,
+    line INTEGER NOT NULL,
+    status TEXT,
+    date_lower INTEGER,
+    date_upper INTEGER,
+    origins TEXT
+);
+CREATE INDEX IF NOT EXISTS entries_doc ON entries(doc);
+CREATE INDEX IF NOT EXISTS entries_global ON entries(kind, entity) WHERE doc IS NULL;
+CREATE TABLE IF NOT EXISTS entry_actors(entry INTEGER NOT NULL, actor TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS entry_actors_actor ON entry_actors(actor, entry);
+CREATE INDEX IF NOT EXISTS entry_actors_entry ON entry_actors(entry);
+CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
+    names, summary, body, tokenize='porter unicode61 remove_diacritics 2'
+);
+INSERT INTO fts(fts, rank) VALUES('rank', 'bm25({", ".join(map(str, WEIGHTS))})');
+CREATE VIRTUAL TABLE IF NOT EXISTS name_index USING fts5(
+    names, tokenize='porter unicode61 remove_diacritics 2'
+);
+CREATE TABLE IF NOT EXISTS words(key TEXT NOT NULL, word TEXT NOT NULL, PRIMARY KEY(key, word))
+    WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS name_tokens(entry INTEGER NOT NULL, token TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS name_tokens_entry ON name_tokens(entry);
+CREATE INDEX IF NOT EXISTS name_tokens_token ON name_tokens(token, entry);
+CREATE TABLE IF NOT EXISTS vocab(
+    id INTEGER PRIMARY KEY, token TEXT UNIQUE NOT NULL, uses INTEGER NOT NULL
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS vocab_trigrams USING fts5(token, tokenize='trigram');
+CREATE TRIGGER IF NOT EXISTS name_tokens_added AFTER INSERT ON name_tokens BEGIN
+    INSERT INTO vocab(token, uses) VALUES (new.token, 1)
+        ON CONFLICT(token) DO UPDATE SET uses = uses + 1;
+END;
+CREATE TRIGGER IF NOT EXISTS name_tokens_removed AFTER DELETE ON name_tokens BEGIN
+    UPDATE vocab SET uses = uses - 1 WHERE token = old.token;
+    DELETE FROM vocab WHERE token = old.token AND uses <= 0;
+END;
+CREATE TRIGGER IF NOT EXISTS vocab_added AFTER INSERT ON vocab BEGIN
+    INSERT INTO vocab_trigrams(rowid, token) VALUES (new.id, new.token);
+END;
+CREATE TRIGGER IF NOT EXISTS vocab_removed AFTER DELETE ON vocab BEGIN
+    DELETE FROM vocab_trigrams WHERE rowid = old.id;
+END;
+PRAGMA user_version = {FORMAT_VERSION};
+"""
+_TABLES = frozenset(
+    {"documents", "tags", "mentions", "definitions", "entries", "entry_actors", "fts", "name_index"}
+    | {"words", "name_tokens", "vocab", "vocab_trigrams"}
+)
+_CORRUPT_CODES = frozenset((sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB))
+_UNWRITABLE_CODES = frozenset(
+    (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_FULL)
+)
+
+
+# ----------------------------------------------------------------------------- text
+
+
+_FOLD_EXTRA = str.maketrans(
+    {"ı": "i", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ß": "ss", "æ": "ae", "œ": "oe"}
+)
+_WORD = re.compile(r"[^\W_]+")
+
+
+def fold(text: str) -> str:
+    """Lowercase without diacritics, further than FTS5 goes (`Kılıç` → `kilic`, `Ørsted` →
+    `orsted`): the form names are compared in by the fuzzy fallback."""
+    decomposed = unicodedata.normalize("NFKD", text.lower().translate(_FOLD_EXTRA))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).translate(_FOLD_EXTRA)
+
+
+def name_tokens(names: Iterable[str]) -> set[str]:
+    """The folded words of names, and each pair of neighbouring words run together (so that
+    `alsham` meets `al-Sham`)."""
+    tokens: set[str] = set()
+    for name in names:
+        words = _WORD.findall(fold(name))
+        tokens.update(words)
+        tokens.update(a + b for a, b in itertools.pairwise(words))
+    return {token for token in tokens if len(token) >= 2}
+
+
+def similarity(word: str, token: str) -> float:
+    """How alike a folded query word and a folded name token are, 0..1: difflib's ratio, or,
+    for a word that may be the start of a longer token, a little less than the ratio of the
+    word to that start, when they are nearly equal (so `kilicd` finds `kilicdaroglu`)."""
+    if word == token:
+        return 1.0
+    score = difflib.SequenceMatcher(None, word, token).ratio()
+    if 4 <= len(word) < len(token):
+        start = difflib.SequenceMatcher(None, word, token[: len(word)]).ratio()
+        if start >= 0.85:
+            score = max(score, 0.9 * start)
+    return score
+
+
+def _prose(text: str | None) -> str:
+    """Prose as indexed: links shown by their label, control characters made visible."""
+    return visible(plain(text)) if text else ""
+
+
+def _join(parts: Iterable[str | None]) -> str:
+    return " · ".join(dict.fromkeys(part for part in parts if part))
+
+
+def _bounds(text: str | None) -> tuple[int | None, int | None]:
+    if not text:
+        return None, None
+    try:
+        date = dates.parse(text)
+    except dates.DateError:
+        return None, None
+    lower, upper = date.lower, date.upper
+    return (
+        lower.toordinal() if lower else _NO_DAY_BEFORE,
+        upper.toordinal() if upper else _NO_DAY_AFTER,
+    )
+
+
+# ----------------------------------------------------------------------------- records
+
+
+@dataclass(slots=True)
+class EntryRecord:
+    """One searchable entity, as a row of the index."""
+
+    kind: str
+    entity: str
+    title: str
+    line: int
+    names: str = ""
+    summary: str = ""
+    body: str = ""
+    briefing: str | None = None
+    status: str | None = None
+    date: str | None = None
+    actors: set[str] = field(default_factory=set)
+    fuzzy_names: tuple[str, ...] = ()
+    origins: list[tuple[str | None, str]] | None = None
+    """For a merged actor or place: (briefing id or None, file path) of each definition."""
+
+
+@dataclass(slots=True)
+class DocumentRecords:
+    """What one document adds to the index."""
+
+    briefing: str | None = None
+    tags: list[str] = field(default_factory=list)
+    entries: list[EntryRecord] = field(default_factory=list)
+    definitions: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
+    """(kind, id, data) of each actor and place this document defines."""
+    mentions: set[str] = field(default_factory=set)
+    """Ids of the actors and places a briefing defines or names."""
+
+
+def judgment_id(index: int, judgment: Any) -> str:
+    """The id a judgment is found by: its own, or `judgments[i]` (which no slug can be)."""
+    return judgment.id or f"judgments[{index}]"
+
+
+def document_records(document: Document) -> DocumentRecords:
+    """Every entity of a usable document as index rows (nothing for an unusable one)."""
+    records = DocumentRecords()
+    if document.registry is not None:
+        for i, actor in enumerate(document.registry.actors):
+            records.definitions.append(
+                ("actor", actor.id, _actor_data(actor, document.line_of(("actors", i)), None))
+            )
+        return records
+    briefing = document.briefing
+    if briefing is None:
+        return records
+    bid = briefing.id
+    local = {
+        item.id
+        for group in (briefing.timeline, briefing.questions, briefing.sources, briefing.judgments)
+        for item in group
+        if item.id
+    }
+
+    def linked(*texts: str | None) -> set[str]:
+        found = set()
+        for text in texts:
+            for link in find_links(text or ""):
+                if "#" not in link.target and link.target not in local:
+                    found.add(link.target)
+        return found
+
+    def line(*loc: str | int) -> int:
+        return document.line_of(loc)
+
+    records.briefing = bid
+    records.tags = list(briefing.tags)
+    mentions = records.mentions
+    add = records.entries.append
+    for i, actor in enumerate(briefing.actors):
+        records.definitions.append(("actor", actor.id, _actor_data(actor, line("actors", i), bid)))
+        mentions.add(actor.id)
+        mentions.update(r.target for r in actor.relations)
+        mentions.update(linked(actor.profile, *(r.note for r in actor.relations)))
+    for i, place in enumerate(briefing.places):
+        records.definitions.append(
+            (
+                "place",
+                place.id,
+                {
+                    "name": place.name,
+                    "aliases": list(place.aliases),
+                    "line": line("places", i),
+                    "briefing": bid,
+                },
+            )
+        )
+        mentions.add(place.id)
+    for i, event in enumerate(briefing.timeline):
+        fatalities = event.fatalities.note if event.fatalities else None
+        actors = {a.ref for a in event.actors} | linked(event.description, fatalities)
+        mentions.update(actors)
+        if event.place:
+            mentions.add(event.place)
+        add(
+            EntryRecord(
+                "event",
+                event.id,
+                visible(event.title),
+                line("timeline", i),
+                names=visible(event.title),
+                summary=_prose(event.description),
+                body=_join(
+                    (
+                        visible(event.date_text or ""),
+                        visible(event.type or ""),
+                        visible(event.location or ""),
+                        _prose(fatalities),
+                    )
+                ),
+                briefing=bid,
+                status=event.status,
+                date=event.date,
+                actors=actors,
+            )
+        )
+    for i, question in enumerate(briefing.questions):
+        claims = [claim.text for claim in question.claims]
+        actors = set(question.about) | linked(question.text, question.answer, *claims)
+        mentions.update(actors)
+        add(
+            EntryRecord(
+                "question",
+                question.id,
+                one_line(plain(question.text)),
+                line("questions", i),
+                summary=_prose(question.text),
+                body=_join((_prose(question.answer), *map(_prose, claims))),
+                briefing=bid,
+                status=question.status,
+                actors=actors,
+            )
+        )
+    for i, source in enumerate(briefing.sources):
+        add(
+            EntryRecord(
+                "source",
+                source.id,
+                visible(source.title),
+                line("sources", i),
+                names=visible(source.title),
+                summary=visible(source.publisher or ""),
+                body=_join((visible(source.kind or ""), visible(source.url or ""))),
+                briefing=bid,
+                date=source.published,
+            )
+        )
+    for i, judgment in enumerate(briefing.judgments):
+        actors = linked(judgment.text)
+        mentions.update(actors)
+        add(
+            EntryRecord(
+                "judgment",
+                judgment_id(i, judgment),
+                one_line(plain(judgment.text)),
+                line("judgments", i),
+                summary=_prose(judgment.text),
+                briefing=bid,
+                actors=actors,
+            )
+        )
+    mentions.update(linked(briefing.summary))
+    add(
+        EntryRecord(
+            "briefing",
+            bid,
+            visible(briefing.title),
+            line("title"),
+            names=visible(briefing.title),
+            summary=_join((_prose(briefing.summary), " ".join(briefing.tags))),
+            body=_join(map(visible, briefing.authors)),
+            briefing=bid,
+            date=briefing.as_of,
+        )
+    )
+    return records
+
+
+def _actor_data(actor: Any, line: int, briefing: str | None) -> dict[str, Any]:
+    notes = [relation.note for relation in actor.relations if relation.note]
+    targets = {relation.target for relation in actor.relations}
+    for text in (actor.profile, *notes):
+        targets.update(link.target for link in find_links(text or "") if "#" not in link.target)
+    return {
+        "name": actor.name,
+        "aliases": list(actor.aliases),
+        "profile": actor.profile,
+        "notes": notes,
+        "targets": sorted(targets),
+        "line": line,
+        "briefing": briefing,
+    }
+
+
+def merged_record(
+    kind: str, entity: str, definitions: list[tuple[str, dict[str, Any]]]
+) -> EntryRecord:
+    """The one row of an actor or place from its definitions, (file path, data) in file order."""
+    first = definitions[0][1]
+    names = [data["name"] for _, data in definitions]
+    aliases = [alias for _, data in definitions for alias in data["aliases"]]
+    all_names = list(dict.fromkeys(names + aliases))
+    return EntryRecord(
+        kind,
+        entity,
+        visible(first["name"]),
+        first["line"],
+        names=_join(map(visible, all_names)),
+        summary=_join(_prose(data.get("profile")) for _, data in definitions),
+        body=_join(_prose(note) for _, data in definitions for note in data.get("notes", ())),
+        briefing=first["briefing"],
+        actors={target for _, data in definitions for target in data.get("targets", ())},
+        fuzzy_names=tuple(all_names),
+        origins=[(data["briefing"], path) for path, data in definitions],
+    )
+
+
+# ----------------------------------------------------------------------------- hits
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One search result. Text in `title` and `spans` has passed through `visible()`."""
+
+    id: str
+    """The entity's id; an unnamed judgment is `judgments[i]`."""
+    kind: str
+    briefing: str | None
+    """The briefing it belongs to (a merged actor or place: its first defining briefing)."""
+    title: str
+    path: str
+    """The file, as reached from the paths the index was opened with."""
+    line: int
+    score: float
+    """Higher is better; comparable only within one list of hits."""
+    spans: tuple[tuple[str, bool], ...]
+    """The snippet as (text, is_hit) pairs, on one line."""
+    defined_in: tuple[str, ...] = ()
+    """For an actor or place: the briefings (ids) and registries (paths) that define it."""
+
+    @property
+    def snippet(self) -> str:
+        """The snippet as plain text, without any marking."""
+        return "".join(text for text, _ in self.spans)
+
+    @property
+    def ref(self) -> EntityRef:
+        """The entity to open (an unnamed judgment opens its briefing)."""
+        if self.kind in ("briefing", "actor", "place"):
+            return EntityRef(self.kind, self.id)  # type: ignore[arg-type]
+        if self.kind == "judgment" and self.id.startswith("judgments["):
+            return EntityRef("briefing", self.briefing or "")
+        return EntityRef(self.kind, self.id, self.briefing)  # type: ignore[arg-type]
+
+    def to_json(self) -> dict[str, Any]:
+        """The hit as the JSON object `search --json` prints."""
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "briefing": self.briefing,
+            "title": self.title,
+            "path": self.path,
+            "line": self.line,
+            "score": self.score,
+            "snippet": self.snippet,
+        }
+
+
+def _spans(marked: str) -> tuple[tuple[str, bool], ...]:
+    """FTS5 snippet text with hit markers as (text, is_hit) spans, whitespace folded."""
+    spans: list[tuple[str, bool]] = []
+    for i, part in enumerate(re.split(f"[{_OPEN}{_CLOSE}]", marked)):
+        text = re.sub(r"\s+", " ", part)
+        if text:
+            spans.append((text, i % 2 == 1))
+    if spans:
+        spans[0] = (spans[0][0].lstrip(), spans[0][1])
+        spans[-1] = (spans[-1][0].rstrip(), spans[-1][1])
+    return tuple(span for span in spans if span[0])
+
+
+def _name_spans(names: str, matched: set[str]) -> tuple[tuple[str, bool], ...]:
+    """Names with the words that a fuzzy lookup matched marked."""
+    words = list(_WORD.finditer(names))
+    folded = [fold(w.group()) for w in words]
+    hit = [False] * len(words)
+    for i, token in enumerate(folded):
+        if token in matched:
+            hit[i] = True
+        if i + 1 < len(words) and token + folded[i + 1] in matched:
+            hit[i] = hit[i + 1] = True
+    spans: list[tuple[str, bool]] = []
+    cursor = 0
+    for word, is_hit in zip(words, hit, strict=True):
+        if not is_hit:
+            continue
+        if word.start() > cursor:
+            spans.append((names[cursor : word.start()], False))
+        spans.append((word.group(), True))
+        cursor = word.end()
+    if cursor < len(names):
+        spans.append((names[cursor:], False))
+    return tuple(spans)
+
+
+# ----------------------------------------------------------------------------- files
+
+
+FileStat = tuple[int, int]
+
+
+def library_files(paths: Iterable[str | Path]) -> dict[str, FileStat]:
+    """Every document file under `paths` by real path, with its size and mtime.
+
+    The same files as `loader.discover` (hidden files and folders skipped, links followed
+    without looping, a file named on its own taken whatever its suffix), found without
+    importing the loader and its dependencies.
+    """
+    found: dict[str, FileStat] = {}
+    pending: list[str] = []
+    for given in paths:
+        try:
+            info = os.stat(given)
+        except OSError:
+            continue
+        if stat.S_ISDIR(info.st_mode):
+            pending.append(os.path.realpath(given))
+        else:
+            found[os.path.realpath(given)] = (info.st_size, info.st_mtime_ns)
+    visited: set[str] = set()
+    while pending:
+        folder = pending.pop()
+        if folder in visited:
+            continue
+        visited.add(folder)
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            try:
+                real = os.path.realpath(entry.path) if entry.is_symlink() else entry.path
+                if entry.is_dir():
+                    pending.append(real)
+                elif entry.name.endswith(SUFFIXES):
+                    info = entry.stat()
+                    found[real] = (info.st_size, info.st_mtime_ns)
+            except OSError:
+                continue
+    return found
+
+
+def index_location(paths: Sequence[str | Path], cache_dir: str | Path | None = None) -> Path:
+    """Where the index of the library made of `paths` lives (one database per library)."""
+    if cache_dir is None:
+        import platformdirs
+
+        cache_dir = platformdirs.user_cache_dir("briefing-tui")
+    roots = sorted({os.path.realpath(p) for p in paths})
+    digest = hashlib.sha256("\0".join(roots).encode("utf-8", "surrogatepass")).hexdigest()
+    return Path(cache_dir) / "search" / f"{digest[:24]}.sqlite3"
+
+
+@dataclass(frozen=True, slots=True)
+class Changes:
+    """What an update did: documents indexed afresh and documents dropped."""
+
+    indexed: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.indexed or self.removed)
+
+
+Loader = Callable[[Path], "Document"]
+Progress = Callable[[int, int], None]
+
+
+def _default_loader() -> Loader:
+    from . import loader
+
+    def load(path: Path) -> Document:
+        return loader.load_document(path, loader.display_path(path))
+
+    return load
+
+
+# ----------------------------------------------------------------------------- the index
+
+
+class SearchIndex:
+    """The search index of one library: open it, bring it up to date, query it."""
+
+    def __init__(
+        self,
+        paths: Sequence[str | Path],
+        *,
+        use_cache: bool = True,
+        cache_dir: str | Path | None = None,
+    ) -> None:
+        """Open (or create) the index of the library made of `paths`. Nothing is read from the
+        library yet: call `update()` or `update_from(library)`. Without `use_cache`, or when the
+        cache cannot be written, the index lives in memory."""
+        self.paths = tuple(str(p) for p in paths)
+        self._roots = [(os.path.realpath(p), str(p)) for p in self.paths]
+        self.location: Path | None = index_location(paths, cache_dir) if use_cache else None
+        self.rebuilt = False
+        """True when an unreadable or outdated database file was thrown away."""
+        self._resync: Callable[[], Changes] | None = None
+        self._words_seen: set[str] = set()
+        """Words written to the `words` table by this object (it only grows: a word that left
+        the library costs a useless alternative in a prefix's expansion, nothing more)."""
+        self._db = self._connect()
+
+    @property
+    def persistent(self) -> bool:
+        """True when the index is kept on disk between runs."""
+        return self.location is not None
+
+    def close(self) -> None:
+        """Close the database."""
+        self._db.close()
+
+    def __enter__(self) -> SearchIndex:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------- opening
+
+    def _connect(self) -> sqlite3.Connection:
+        if self.location is not None:
+            try:
+                return self._open_file(self.location)
+            except (OSError, sqlite3.Error):
+                self.location = None  # not writable (or not even readable): work in memory
+        db = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+        db.executescript(_SCHEMA)
+        return db
+
+    def _open_file(self, location: Path) -> sqlite3.Connection:
+        location.parent.mkdir(parents=True, exist_ok=True)
+        db = self._try_open(location)
+        if db is None:
+            self.rebuilt = True
+            _remove_database(location)
+            db = self._try_open(location)
+            if db is None:
+                raise sqlite3.DatabaseError("could not create the index")
+        return db
+
+    def _try_open(self, location: Path) -> sqlite3.Connection | None:
+        """The open database, or None when it is corrupt or of another format version."""
+        db = sqlite3.connect(location, isolation_level=None, timeout=10, check_same_thread=False)
+        try:
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
+            if version == FORMAT_VERSION and tables >= _TABLES:
+                return db
+            if version == 0 and not tables:
+                db.execute("PRAGMA journal_mode = WAL")
+                # IF NOT EXISTS throughout: another process may create it at the same moment.
+                db.executescript(f"BEGIN IMMEDIATE; {_SCHEMA} COMMIT;")
+                return db
+        except sqlite3.DatabaseError as exc:
+            if not _is_corrupt(exc):
+                db.close()
+                raise
+        db.close()
+        return None
+
+    def _rebuild(self) -> None:
+        """Throw the database away and start an empty one (after finding it corrupt)."""
+        self._db.close()
+        self.rebuilt = True
+        if self.location is not None:
+            _remove_database(self.location)
+        self._db = self._connect()
+
+    def _guarded(self, action: Callable[[], Any], resync: bool = False) -> Any:
+        """Run `action`; if the database turns out corrupt, rebuild it, and if it cannot be
+        written, move to memory; then (after indexing the library again, with `resync`) run
+        `action` once more."""
+        try:
+            return action()
+        except sqlite3.DatabaseError as exc:
+            code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+            if _is_corrupt(exc):
+                self._rebuild()
+            elif code in _UNWRITABLE_CODES and self.location is not None:
+                self._db.close()
+                self.location = None
+                self._db = self._connect()
+            else:
+                raise
+        if resync and self._resync is not None:
+            self._resync()
+        return action()
+
+    # ------------------------------------------------------------------- updating
+
+    def _known(self) -> dict[str, tuple[int, int, int]]:
+        """Indexed files: (size, mtime, format version) by path."""
+        return {
+            path: (size, mtime, version)
+            for path, size, mtime, version in self._db.execute(
+                "SELECT path, size, mtime_ns, version FROM documents"
+            )
+        }
+
+    def stale(self) -> tuple[dict[str, FileStat], list[str]]:
+        """Files that are new or changed since they were indexed (with their stat), and the
+        indexed files that are gone."""
+        on_disk = library_files(self.paths)
+        known = self._known()
+        changed = {
+            path: stat
+            for path, stat in on_disk.items()
+            if known.get(path) != (*stat, FORMAT_VERSION)
+        }
+        removed = [path for path in known if path not in on_disk]
+        return changed, removed
+
+    def update(self, load: Loader | None = None, progress: Progress | None = None) -> Changes:
+        """Bring the index up to date with the files: read only the new and changed ones (with
+        `load`, default the project's loader) and forget the removed ones. `progress` is told
+        (files read, files to read) as it goes."""
+
+        def run() -> Changes:
+            changed, removed = self.stale()
+            if not changed and not removed:
+                return Changes()
+            loader = load or _default_loader()
+
+            def documents() -> Iterator[tuple[str, FileStat, Document]]:
+                for done, (path, stat_) in enumerate(changed.items(), start=1):
+                    yield path, stat_, loader(Path(path))
+                    if progress is not None:
+                        progress(done, len(changed))
+
+            return self._apply(documents(), removed)
+
+        self._resync = lambda: self.update(load)
+        return self._guarded(run)
+
+    def update_from(self, library: Library) -> Changes:
+        """Bring the index up to date with a loaded library, reusing its documents: those whose
+        files changed since they were indexed are indexed from the library's models."""
+
+        def run() -> Changes:
+            known = self._known()
+            current: dict[str, tuple[FileStat, Document]] = {}
+            for document in library.documents:
+                path = os.path.realpath(document.path)
+                try:
+                    info = os.stat(path)
+                except OSError:
+                    continue
+                current[path] = ((info.st_size, info.st_mtime_ns), document)
+            fresh = [
+                (path, stat_, document)
+                for path, (stat_, document) in current.items()
+                if known.get(path) != (*stat_, FORMAT_VERSION)
+            ]
+            removed = [path for path in known if path not in current]
+            if not fresh and not removed:
+                return Changes()
+            return self._apply(fresh, removed)
+
+        self._resync = lambda: self.update_from(library)
+        return self._guarded(run)
+
+    def index_documents(self, documents: Iterable[Document]) -> Changes:
+        """Index these documents as they are (whatever their files hold): for tests and for
+        callers that build documents themselves."""
+        items = []
+        for document in documents:
+            path = os.path.realpath(document.path)
+            try:
+                info = os.stat(path)
+                stat_ = (info.st_size, info.st_mtime_ns)
+            except OSError:
+                stat_ = (-1, -1)
+            items.append((path, stat_, document))
+        return self._guarded(lambda: self._apply(items, []))
+
+    def _apply(
+        self, documents: Iterable[tuple[str, FileStat, Document]], removed: Iterable[str]
+    ) -> Changes:
+        db = self._db
+        indexed: list[str] = []
+        gone: list[str] = []
+        touched: set[tuple[str, str]] = set()
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            next_id = db.execute("SELECT IFNULL(MAX(id), 0) + 1 FROM entries").fetchone()[0]
+            for path in removed:
+                touched |= self._forget(path)
+                gone.append(path)
+            for path, stat, document in documents:
+                touched |= self._forget(path)
+                records = document_records(document)
+                doc = db.execute(
+                    "INSERT INTO documents(path, size, mtime_ns, version, briefing)"
+                    " VALUES (?, ?, ?, ?, ?)",
+                    (path, *stat, FORMAT_VERSION, records.briefing),
+                ).lastrowid
+                next_id = self._insert(doc, path, records.entries, next_id)
+                db.executemany(
+                    "INSERT INTO tags(doc, tag) VALUES (?, ?)", [(doc, t) for t in records.tags]
+                )
+                if records.briefing is not None:
+                    db.executemany(
+                        "INSERT INTO mentions(doc, briefing, entity) VALUES (?, ?, ?)",
+                        [(doc, records.briefing, entity) for entity in records.mentions],
+                    )
+                db.executemany(
+                    "INSERT INTO definitions(doc, kind, entity, ord, data) VALUES (?, ?, ?, ?, ?)",
+                    [
+                        (doc, kind, entity, ord_, json.dumps(data))
+                        for ord_, (kind, entity, data) in enumerate(records.definitions)
+                    ],
+                )
+                touched.update((kind, entity) for kind, entity, _ in records.definitions)
+                indexed.append(path)
+            self._merge(touched, next_id)
+            db.execute("COMMIT")
+        except BaseException:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise
+        return Changes(tuple(indexed), tuple(gone))
+
+    def _forget(self, path: str) -> set[tuple[str, str]]:
+        """Drop a document's rows; the actors and places it defined, to merge again."""
+        db = self._db
+        row = db.execute("SELECT id FROM documents WHERE path = ?", (path,)).fetchone()
+        if row is None:
+            return set()
+        doc = row[0]
+        touched = set(db.execute("SELECT kind, entity FROM definitions WHERE doc = ?", (doc,)))
+        self._delete_entries("doc = ?", (doc,))
+        for table in ("tags", "mentions", "definitions"):
+            db.execute(f"DELETE FROM {table} WHERE doc = ?", (doc,))
+        db.execute("DELETE FROM documents WHERE id = ?", (doc,))
+        return touched
+
+    def _delete_entries(self, where: str, params: Sequence[Any]) -> None:
+        db = self._db
+        ids = f"SELECT id FROM entries WHERE {where}"
+        db.execute(f"DELETE FROM fts WHERE rowid IN ({ids})", params)
+        db.execute(f"DELETE FROM name_index WHERE rowid IN ({ids})", params)
+        db.execute(f"DELETE FROM entry_actors WHERE entry IN ({ids})", params)
+        db.execute(f"DELETE FROM name_tokens WHERE entry IN ({ids})", params)
+        db.execute(f"DELETE FROM entries WHERE {where}", params)
+
+    def _insert(
+        self, doc: int | None, path: str, entries: Sequence[EntryRecord], next_id: int
+    ) -> int:
+        db = self._db
+        rows, texts, actors, tokens = [], [], [], []
+        words: set[str] = set()
+        for entry in entries:
+            lower, upper = _bounds(entry.date)
+            origins = json.dumps(entry.origins) if entry.origins is not None else None
+            rows.append(
+                (
+                    next_id, doc, entry.kind, entry.entity, entry.briefing, entry.title, path,
+                    entry.line, entry.status, lower, upper, origins,
+                )
+            )  # fmt: skip
+            texts.append((next_id, entry.names, entry.summary, entry.body))
+            for text in (entry.names, entry.summary, entry.body):
+                words.update(_WORD.findall(text.lower()))
+            actors.extend((next_id, actor) for actor in entry.actors)
+            tokens.extend((next_id, token) for token in name_tokens(entry.fuzzy_names))
+            next_id += 1
+        db.executemany("INSERT INTO entries VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        db.executemany("INSERT INTO fts(rowid, names, summary, body) VALUES (?, ?, ?, ?)", texts)
+        db.executemany(
+            "INSERT INTO name_index(rowid, names) VALUES (?, ?)",
+            [(t[0], t[1]) for t in texts if t[1]],
+        )
+        db.executemany("INSERT INTO entry_actors(entry, actor) VALUES (?, ?)", actors)
+        db.executemany("INSERT INTO name_tokens(entry, token) VALUES (?, ?)", tokens)
+        new_words = words - self._words_seen
+        self._words_seen |= new_words
+        db.executemany(
+            "INSERT OR IGNORE INTO words(key, word) VALUES (?, ?)",
+            [(fold(word), word) for word in new_words],
+        )
+        return next_id
+
+    def _merge(self, touched: set[tuple[str, str]], next_id: int) -> None:
+        """Rebuild the one row of each touched actor and place from its definitions."""
+        db = self._db
+        for kind, entity in sorted(touched):
+            self._delete_entries("doc IS NULL AND kind = ? AND entity = ?", (kind, entity))
+            definitions = [
+                (path, json.loads(data))
+                for path, data in db.execute(
+                    "SELECT d.path, f.data FROM definitions f JOIN documents d ON d.id = f.doc"
+                    " WHERE f.kind = ? AND f.entity = ? ORDER BY d.path, f.ord",
+                    (kind, entity),
+                )
+            ]
+            if definitions:
+                record = merged_record(kind, entity, definitions)
+                next_id = self._insert(None, definitions[0][0], [record], next_id)
+
+    # ------------------------------------------------------------------- querying
+
+    def search(self, query: str | Query, limit: int = 50) -> list[Hit]:
+        """The best hits for a query, best first; raises QueryError for a malformed query."""
+        parsed = parse_query(query) if isinstance(query, str) else query
+        return self._guarded(lambda: self._search(parsed, max(limit, 0)), resync=True)
+
+    def _expand(self, prefix: str) -> list[str]:
+        """The library's words that start with `prefix` (diacritics folded), when few enough."""
+        key = fold(prefix)
+        if not _WORD.fullmatch(key):
+            return []
+        rows = self._db.execute(
+            "SELECT word FROM words WHERE key >= ? AND key < ? LIMIT ?",
+            (key, key + "\U0010ffff", MAX_EXPANSION + 1),
+        ).fetchall()
+        return [] if len(rows) > MAX_EXPANSION else [word for (word,) in rows]
+
+    def _search(self, query: Query, limit: int) -> list[Hit]:
+        query = query.expanded(self._expand)
+        where, params = _filters_sql(query)
+        db = self._db
+        if query.match is None:
+            rows = db.execute(
+                f"SELECT e.id, 0.0 FROM entries e WHERE {where} ORDER BY "
+                + _KIND_ORDER_SQL
+                + ", e.path, e.line LIMIT ?",
+                (*params, limit),
+            ).fetchall()
+            return [self._hit(entry, score, None) for entry, score in rows]
+        # Hits whose name or title matches come first, ranked among themselves by the names
+        # alone: bm25 over the whole row saturates and penalises long profiles.
+        rows = db.execute(
+            "WITH named AS (SELECT rowid, rank FROM name_index WHERE name_index MATCH ?)"
+            " SELECT e.id, -fts.rank, -named.rank FROM fts JOIN entries e ON e.id = fts.rowid"
+            " LEFT JOIN named ON named.rowid = fts.rowid"
+            f" WHERE fts MATCH ? AND {where}"
+            " ORDER BY named.rank IS NULL, named.rank, fts.rank LIMIT ?",
+            (query.name_match, query.match, *params, limit),
+        ).fetchall()
+        hits = [
+            self._hit(entry, score if named is None else NAME_BONUS + named, query.match)
+            for entry, score, named in rows
+        ]
+        fuzzy = self._fuzzy(query, where, params) if query.fuzzy_words else []
+        found = {entry for entry, _, _ in rows}
+        extra = [
+            self._hit(entry, sim, None, tokens)
+            for entry, sim, tokens in fuzzy
+            if entry not in found
+        ]
+        if not extra:
+            return hits
+        if rows and rows[0][2] is not None:
+            # A name was spelt right: near names come after everything that matched exactly.
+            floor = hits[-1].score
+            return (hits + [_rescored(hit, floor * hit.score * 0.5) for hit in extra])[:limit]
+        # Nothing matched a name: a misspelt name is the likeliest meaning, so it comes first.
+        top = hits[0].score if hits else 0.0
+        return ([_rescored(hit, top + hit.score) for hit in extra] + hits)[:limit]
+
+    def _fuzzy(
+        self, query: Query, where: str, params: Sequence[Any]
+    ) -> list[tuple[int, float, set[str]]]:
+        """Actors and places whose names come close to every word of the query:
+        (entry, mean similarity, matched tokens), most alike first."""
+        db = self._db
+        per_word: list[dict[str, float]] = []
+        for word in query.fuzzy_words:
+            folded = "".join(_WORD.findall(fold(word)))
+            if len(folded) < 3:
+                matches = {folded: 1.0} if folded else {}
+            else:
+                grams = {folded[i : i + 3] for i in range(len(folded) - 2)}
+                candidates = db.execute(
+                    "SELECT token FROM vocab_trigrams WHERE vocab_trigrams MATCH ?"
+                    " ORDER BY rank LIMIT 60",
+                    (" OR ".join(f'"{gram}"' for gram in sorted(grams)),),
+                ).fetchall()
+                matches = {}
+                for (token,) in candidates:
+                    score = similarity(folded, token)
+                    if score >= FUZZY_THRESHOLD:
+                        matches[token] = score
+            if not matches:
+                return []
+            per_word.append(matches)
+        scores: dict[int, list[float]] | None = None
+        tokens_of: dict[int, set[str]] = {}
+        for matches in per_word:
+            marks = ",".join("?" * len(matches))
+            best: dict[int, float] = {}
+            for entry, token in db.execute(
+                f"SELECT entry, token FROM name_tokens WHERE token IN ({marks})", tuple(matches)
+            ):
+                best[entry] = max(best.get(entry, 0.0), matches[token])
+                tokens_of.setdefault(entry, set()).add(token)
+            if scores is None:
+                scores = {entry: [score] for entry, score in best.items()}
+            else:
+                scores = {e: [*s, best[e]] for e, s in scores.items() if e in best}
+        if not scores:
+            return []
+        marks = ",".join("?" * len(scores))
+        allowed = {
+            row[0]
+            for row in db.execute(
+                f"SELECT e.id FROM entries e WHERE e.id IN ({marks}) AND {where}",
+                (*scores, *params),
+            )
+        }
+        if query.exclude:
+            for expression in query.exclude:
+                allowed -= {
+                    row[0]
+                    for row in db.execute("SELECT rowid FROM fts WHERE fts MATCH ?", (expression,))
+                }
+        ranked = sorted(
+            ((entry, sum(s) / len(s), tokens_of[entry]) for entry, s in scores.items()
+             if entry in allowed),
+            key=lambda item: -item[1],
+        )  # fmt: skip
+        return ranked[:50]
+
+    def _hit(
+        self, entry: int, score: float, match: str | None, tokens: set[str] | None = None
+    ) -> Hit:
+        db = self._db
+        kind, entity, briefing, title, path, line, origins = db.execute(
+            "SELECT kind, entity, briefing, title, path, line, origins FROM entries WHERE id = ?",
+            (entry,),
+        ).fetchone()
+        if match is not None:
+            marked = db.execute(
+                f"SELECT snippet(fts, -1, '{_OPEN}', '{_CLOSE}', '…', {SNIPPET_TOKENS})"
+                " FROM fts WHERE fts MATCH ? AND rowid = ?",
+                (match, entry),
+            ).fetchone()
+            spans = _spans(marked[0]) if marked else ((title, False),)
+        elif tokens is not None:
+            names = db.execute("SELECT names FROM fts WHERE rowid = ?", (entry,)).fetchone()[0]
+            spans = _name_spans(names, tokens)
+        else:
+            spans = ((title, False),)
+        defined_in: tuple[str, ...] = ()
+        if origins:
+            defined_in = tuple(
+                dict.fromkeys(b if b else self.display_path(p) for b, p in json.loads(origins))
+            )
+        return Hit(
+            id=entity,
+            kind=kind,
+            briefing=briefing,
+            title=title,
+            path=self.display_path(path),
+            line=line,
+            score=round(score, 6),
+            spans=spans,
+            defined_in=defined_in,
+        )
+
+    def display_path(self, path: str) -> str:
+        """A file's path as reached from the paths the index was opened with (like grep)."""
+        for root, given in self._roots:
+            if path == root:
+                return given
+            if path.startswith(root.rstrip(os.sep) + os.sep):
+                return os.path.join(given, path[len(root.rstrip(os.sep)) + 1 :])
+        return path
+
+    def count(self) -> int:
+        """How many entities the index holds."""
+        return self._db.execute("SELECT COUNT(*) FROM entries").fetchone()[0]
+
+
+def _rescored(hit: Hit, score: float) -> Hit:
+    return Hit(
+        hit.id, hit.kind, hit.briefing, hit.title, hit.path, hit.line, round(score, 6),
+        hit.spans, hit.defined_in,
+    )  # fmt: skip
+
+
+def _is_corrupt(exc: sqlite3.DatabaseError) -> bool:
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None and code & 0xFF in _CORRUPT_CODES:
+        return True
+    text = str(exc)
+    return "malformed" in text or "not a database" in text or "no such table" in text
+
+
+def _remove_database(location: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(f"{location}{suffix}")
+
+
+# ----------------------------------------------------------------------------- filters
+
+_KIND_ORDER_SQL = (
+    "CASE e.kind " + " ".join(f"WHEN '{k}' THEN {i}" for i, k in enumerate(KIND_ORDER)) + " END"
+)
+
+_FILTER_SQL = {
+    "kind": ("e.kind = ?", 1),
+    "status": ("e.status = ?", 1),
+    "in": (
+        "((e.doc IS NOT NULL AND e.briefing = ?)"
+        " OR (e.doc IS NULL AND e.entity IN (SELECT entity FROM mentions WHERE briefing = ?)))",
+        2,
+    ),
+    "tag": (
+        "(e.doc IN (SELECT doc FROM tags WHERE tag = ?)"
+        " OR (e.doc IS NULL AND e.entity IN (SELECT m.entity FROM mentions m"
+        " JOIN tags t ON t.doc = m.doc WHERE t.tag = ?)))",
+        2,
+    ),
+    "actor": (
+        "((e.kind = 'actor' AND e.entity = ?)"
+        " OR e.id IN (SELECT entry FROM entry_actors WHERE actor = ?)"
+        " OR (e.kind = 'briefing' AND e.doc IN (SELECT doc FROM mentions WHERE entity = ?)))",
+        3,
+    ),
+    "after": ("e.date_upper >= ?", 1),
+    "before": ("e.date_lower <= ?", 1),
+}
+
+
+def _filter_sql(node: Node, params: list[Any]) -> str:
+    if isinstance(node, Filter):
+        sql, count = _FILTER_SQL[node.name]
+        value = node.day if node.name in ("after", "before") else node.value
+        params.extend([value] * count)
+        return f"IFNULL({sql}, 0)"
+    if isinstance(node, Not):
+        return f"NOT {_filter_sql(node.operand, params)}"
+    if isinstance(node, AllOf | AnyOf):
+        joiner = " AND " if isinstance(node, AllOf) else " OR "
+        return "(" + joiner.join(_filter_sql(child, params) for child in node.operands) + ")"
+    raise AssertionError(node)
+
+
+def _filters_sql(query: Query) -> tuple[str, list[Any]]:
+    """The SQL condition on `entries e` of the query's filters (and of negated text when the
+    query has no positive text), with its parameters."""
+    params: list[Any] = []
+    parts = [_filter_sql(node, params) for node in query.filters]
+    if query.match is None:
+        for expression in query.exclude:
+            parts.append("e.id NOT IN (SELECT rowid FROM fts WHERE fts MATCH ?)")
+            params.append(expression)
+    return (" AND ".join(parts) or "1"), params
