@@ -1,0 +1,73 @@
+"""`briefing-tui search`: ranked search over a library, printed one hit a line like grep."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Sequence
+from typing import TextIO
+
+from ..model.query import QueryError, parse_query
+from ..model.search import Hit, SearchIndex
+
+PROGRAM = "briefing-tui search"
+
+
+def format_hit(hit: Hit) -> str:
+    """`path:line: kind id: snippet`, on one line."""
+    return f"{hit.path}:{hit.line}: {hit.kind} {hit.id}: {hit.snippet}"
+
+
+def _report_query_error(query: str, error: QueryError, err: TextIO) -> None:
+    print(f"{PROGRAM}: bad query: {error}", file=err)
+    if error.position is not None:
+        shown = " ".join(query.split("\n"))
+        print(f"  {shown}\n  {' ' * error.position}^", file=err)
+
+
+def run_search(
+    query: str,
+    paths: Sequence[str],
+    *,
+    as_json: bool = False,
+    limit: int = 20,
+    use_cache: bool = True,
+) -> int:
+    """Search the library at `paths`; print hits; exit 0 with hits, 1 without, 2 on an error
+    (a bad query, a bad limit, or a path that does not exist)."""
+    out, err = sys.stdout, sys.stderr
+    try:
+        parsed = parse_query(query)
+    except QueryError as error:
+        _report_query_error(query, error, err)
+        return 2
+    if limit < 1:
+        print(f"{PROGRAM}: --limit must be at least 1", file=err)
+        return 2
+    status = 0
+    existing = []
+    for path in paths:
+        if os.path.exists(path):
+            existing.append(path)
+        else:
+            print(f"{PROGRAM}: {path}: no such file or folder", file=err)
+            status = 2
+    hits: list[Hit] = []
+    if existing:
+        with SearchIndex(existing, use_cache=use_cache) as index:
+            index.update()
+            hits = index.search(parsed, limit=limit)
+    try:
+        if as_json:
+            json.dump([hit.to_json() for hit in hits], out, ensure_ascii=False, indent=2)
+            out.write("\n")
+        else:
+            out.write("".join(format_hit(hit) + "\n" for hit in hits))
+        out.flush()
+    except BrokenPipeError:
+        # The reader (head, less) went away: say nothing more, as grep does.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), out.fileno())
+    if status:
+        return status
+    return 0 if hits else 1
