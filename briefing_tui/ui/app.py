@@ -169,11 +169,15 @@ class BriefingApp(App[int]):
                 changed, self._changed_while_loading = sorted(self._changed_while_loading), set()
                 self.load_library(library, changed)
             return
-        view = self._location_view()
+        self._report_changes(previous, library)
         current = self.history.current
+        if current is not None and library.entity(current.ref) is None:
+            self.notify(f"{current.ref} is no longer in the library", markup=False)
+            self._open_first()
+            return
+        view = self._location_view()
         if view is not None and view is not self.main_screen and current is not None:
             view.show_location(Location(current.ref, view.view_state()))
-        self._report_changes(previous, library)
 
     def _open_first(self) -> None:
         library = self.library

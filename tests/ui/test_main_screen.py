@@ -9,6 +9,7 @@ from conftest import BRIEFS, NARROW, WIDE, loaded, page_text, reader, stop_label
 from textual.widgets import Footer, Tabs
 
 from briefing_tui.model.refs import EntityRef
+from briefing_tui.ui.app import BriefingApp
 from briefing_tui.ui.screens.dossier import DossierScreen
 from briefing_tui.ui.screens.link_hints import LinkHintScreen
 from briefing_tui.ui.screens.sources import SourcesScreen
@@ -307,8 +308,7 @@ async def test_a_file_turned_invalid_keeps_its_last_good_version(
 
 
 async def test_the_file_watcher_reloads_by_itself(library_copy: Path) -> None:
-    app = reader([library_copy], open_at="beta")
-    app._watch, app._watch_interval = True, 0.05
+    app = BriefingApp([str(library_copy)], "beta", watch_interval=0.05)
     async with app.run_test(size=WIDE) as pilot:
         await pilot.pause()
         first = app.library
@@ -348,3 +348,45 @@ async def test_the_bundled_briefs_open_and_every_pane_has_content() -> None:
             for name in ("summary", "timeline", "actors", "questions"):
                 assert main.page(name).blocks, (briefing.id, name)
             assert main.page("timeline").stops
+
+
+async def test_search_help_and_palette_keys_do_not_fail(notes: list[str]) -> None:
+    app = reader(open_at="alpha")
+    async with app.run_test(size=WIDE) as pilot:
+        main = await loaded(app, pilot)
+        for key in ("question_mark", "slash", "ctrl+p"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert app.is_running
+            while app.screen is not main:
+                await pilot.press("escape")
+                await pilot.pause()
+
+
+async def test_without_colour_the_cursor_is_still_marked(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = reader(open_at="alpha")
+    async with app.run_test(size=WIDE) as pilot:
+        main = await loaded(app, pilot)
+        page = main.page("summary")
+        label = page.current_stop.label
+        styled = [
+            segment.style
+            for y in range(page.size.height)
+            for segment in page.render_line(y)
+            if segment.text == label
+        ]
+        assert styled and all(style is not None and style.reverse for style in styled)
+
+
+async def test_a_briefing_removed_on_disk_gives_way_to_another(
+    library_copy: Path, notes: list[str]
+) -> None:
+    app = reader([library_copy], open_at="beta")
+    async with app.run_test(size=WIDE) as pilot:
+        main = await loaded(app, pilot)
+        (library_copy / "beta.yaml").unlink()
+        await pilot.press("r")
+        await loaded(app, pilot)
+        assert main.shown == EntityRef("briefing", "alpha")
+        assert any("no longer in the library" in note for note in notes)

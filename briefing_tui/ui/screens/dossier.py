@@ -31,7 +31,7 @@ class DossierScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield LinkPage(id="dossier")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.show_location(self.location)

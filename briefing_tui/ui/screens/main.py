@@ -93,7 +93,7 @@ class MainScreen(Screen[None]):
                         page = LinkPage(id=f"pane-{name}", classes="pane")
                         page.border_title = title
                         yield page
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#pane-tabs", Tabs).can_focus = False

@@ -14,6 +14,7 @@ from textual.widgets import Footer, Static
 
 from ...model.entities import Briefing, Citation
 from ...model.text import one_line
+from ..messages import SourceRequested
 from ..widgets.briefing_blocks import human_date
 from ..widgets.link_page import Block, LinkPage
 
@@ -101,10 +102,15 @@ class SourcesScreen(ModalScreen[None]):
                 id="sources-title",
             )
             yield LinkPage(source_blocks(self.briefing, self.source_ids), id="sources")
-            yield Footer()
+            yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one(LinkPage).focus()
+
+    def on_source_requested(self, message: SourceRequested) -> None:
+        # `s` on this page asks for the sources again: read it as "enough sources".
+        message.stop()
+        self.dismiss(None)
 
     def action_close(self) -> None:
         """Close the sources view."""

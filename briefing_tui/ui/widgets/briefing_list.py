@@ -48,10 +48,14 @@ class BriefingList(OptionList):
     def show_library(self, library: Library, current: str | None = None) -> None:
         """List the library's briefings and highlight `current`."""
         self._ids = [briefing.id for briefing in library.briefings_newest_first()]
-        self.set_options(
-            Option(briefing_prompt(library, briefing_id), id=briefing_id)
-            for briefing_id in self._ids
-        )
+        options: list[Option | None] = []
+        for briefing_id in self._ids:
+            if options:
+                options.append(None)
+            options.append(Option(briefing_prompt(library, briefing_id), id=briefing_id))
+        self.set_options(options)
+        count = len(self._ids)
+        self.border_subtitle = f"{count} briefing{'' if count == 1 else 's'}"
         self.select_briefing(current)
 
     def select_briefing(self, briefing_id: str | None) -> None:

@@ -185,7 +185,7 @@ class LinkPage(ScrollView, can_focus=True):
         Binding("end,G", "last", "Bottom", show=False),
         Binding("pagedown,space", "page_down", "Page down", show=False),
         Binding("pageup", "page_up", "Page up", show=False),
-        Binding("enter", "follow", "Follow link"),
+        Binding("enter", "follow", "Follow"),
         Binding("s", "sources", "Sources"),
     ]
 
@@ -205,9 +205,10 @@ class LinkPage(ScrollView, can_focus=True):
         padding: 0 1;
         & > .link-page--link { text-style: underline; color: $text-accent; }
         & > .link-page--unresolved { text-style: italic; color: $text-warning; }
-        & > .link-page--cursor { text-style: reverse; }
+        & > .link-page--cursor { text-style: bold; }
+        &:focus > .link-page--cursor { text-style: reverse bold; }
         & > .link-page--anchor { background: $boost; }
-        & > .link-page--hint { background: $warning; color: $text; text-style: bold; }
+        & > .link-page--hint { background: $warning; color: auto 90%; text-style: bold; }
         & > .link-page--title { text-style: bold; color: $text-primary; }
         & > .link-page--heading { text-style: bold; color: $text-secondary; }
         & > .link-page--muted { color: $text-muted; }
@@ -506,11 +507,17 @@ class LinkPage(ScrollView, can_focus=True):
 
     # Layout and rendering
 
+    def _part_style(self, name: str) -> Style:
+        """The style a component class gives part of a line (with `reverse`, which visual
+        styles leave out)."""
+        component = f"link-page--{name}"
+        style = self.get_visual_style(component, partial=True)
+        if self.get_component_styles(component).text_style.reverse:
+            style = style + Style(reverse=True)
+        return style
+
     def _span_styles(self) -> tuple[Style, ...]:
-        return tuple(
-            self.get_visual_style(f"link-page--{name}", partial=True)
-            for name in ("link", "unresolved", *ROLES)
-        )
+        return tuple(self._part_style(name) for name in ("link", "unresolved", *ROLES))
 
     def _ensure_layout(self) -> _Layout | None:
         width = self.scrollable_content_region.width
@@ -603,8 +610,8 @@ class LinkPage(ScrollView, can_focus=True):
         if self._anchor is not None and block.anchor == self._anchor:
             base = self.get_visual_style("link-page--anchor")
         line = layout.lines[line_no]
-        cursor_style = self.get_visual_style("link-page--cursor", partial=True)
-        hint_style = self.get_visual_style("link-page--hint", partial=True)
+        cursor_style = self._part_style("cursor")
+        hint_style = self._part_style("hint")
         for stop, start, end in layout.line_stops[line_no]:
             if stop == self._cursor:
                 line = line.stylize(cursor_style, start, end)
