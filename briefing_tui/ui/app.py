@@ -317,7 +317,7 @@ class BriefingApp(App[int]):
         if briefing is None:
             self.notify(f"no briefing {message.briefing}", severity="warning", markup=False)
             return
-        self.push_screen(SourcesScreen(briefing, message.source_ids))
+        self.push_screen(SourcesScreen(briefing, message.source_ids, message.grades))
 
     def action_link_hints(self) -> None:
         """Label every visible link; typing a label follows it."""

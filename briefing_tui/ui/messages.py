@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from textual.message import Message
 
@@ -23,6 +23,8 @@ class SourceRequested(Message):
 
     briefing: str
     source_ids: list[str]
+    grades: dict[str, list[str]] = field(default_factory=dict)
+    """The grades the citations at that place give each source (`B2`), where known."""
 
 
 @dataclass

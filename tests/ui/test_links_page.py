@@ -25,7 +25,7 @@ def long_page() -> list[Block]:
         Block(anchor=EntityRef("event", "e1", "b"), briefing="b", sources=("s1", "s2"))
         .link("Second", actor("second"))
         .text(" and ")
-        .link("Cited", EntityRef("source", "s3", "b"), sources=("s3",))
+        .link("Cited", EntityRef("source", "s3", "b"), sources=("s3",), grade="C3")
     )
     blocks += [Block(gap=0).text(f"tail {n}") for n in range(10)]
     return blocks
@@ -92,6 +92,7 @@ async def test_enter_follows_and_s_asks_for_the_sources_of_the_stop_or_block() -
         await pilot.press("G")
         await pilot.press("s")
         assert app.sources[-1].source_ids == ["s3"]
+        assert app.sources[-1].grades == {"s3": ["C3"]}
         await pilot.press("k", "s")
         assert (app.sources[-1].briefing, app.sources[-1].source_ids) == ("b", ["s1", "s2"])
         assert page.cursor == 1

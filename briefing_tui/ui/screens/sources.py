@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -37,8 +37,13 @@ def cited_grades(briefing: Briefing, source_id: str) -> list[str]:
     return list(dict.fromkeys(grade for grade in grades if grade))
 
 
-def source_blocks(briefing: Briefing, source_ids: Sequence[str]) -> list[Block]:
-    """A block per source: title, publisher, kind, date, address, reliability and grades."""
+def source_blocks(
+    briefing: Briefing,
+    source_ids: Sequence[str],
+    grades: Mapping[str, Sequence[str]] | None = None,
+) -> list[Block]:
+    """A block per source: title, publisher, kind, date, address, reliability, the grade the
+    citations at this place give it (`grades`) and those given elsewhere in the briefing."""
     blocks: list[Block] = []
     for source_id in dict.fromkeys(source_ids):
         source = briefing.source(source_id)
@@ -59,9 +64,13 @@ def source_blocks(briefing: Briefing, source_ids: Sequence[str]) -> list[Block]:
                 block.line().text(f"{label:<12}", "label").text(value)
         block.line().text(f"{'reliability':<12}", "label")
         block.text(source.reliability or "not graded", "strong" if source.reliability else "muted")
-        grades = cited_grades(briefing, source_id)
-        if grades:
-            block.line().text(f"{'graded':<12}", "label").text(", ".join(grades), "strong")
+        here = list((grades or {}).get(source_id, ()))
+        if here:
+            block.line().text(f"{'graded here':<12}", "label").text(", ".join(here), "strong")
+        elsewhere = [grade for grade in cited_grades(briefing, source_id) if grade not in here]
+        if elsewhere:
+            label = "elsewhere" if here else "graded"
+            block.line().text(f"{label:<12}", "label").text(", ".join(elsewhere))
         blocks.append(block)
     return blocks
 
@@ -87,10 +96,16 @@ class SourcesScreen(ModalScreen[None]):
     SourcesScreen LinkPage { height: auto; max-height: 30; }
     """
 
-    def __init__(self, briefing: Briefing, source_ids: Sequence[str]) -> None:
+    def __init__(
+        self,
+        briefing: Briefing,
+        source_ids: Sequence[str],
+        grades: Mapping[str, Sequence[str]] | None = None,
+    ) -> None:
         super().__init__()
         self.briefing = briefing
         self.source_ids = list(source_ids)
+        self.grades = dict(grades or {})
 
     def compose(self) -> ComposeResult:
         noun = "source" if len(set(self.source_ids)) == 1 else "sources"
@@ -101,7 +116,7 @@ class SourcesScreen(ModalScreen[None]):
                 ),
                 id="sources-title",
             )
-            yield LinkPage(source_blocks(self.briefing, self.source_ids), id="sources")
+            yield LinkPage(source_blocks(self.briefing, self.source_ids, self.grades), id="sources")
             yield Footer(compact=True)
 
     def on_mount(self) -> None:

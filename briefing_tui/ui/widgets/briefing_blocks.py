@@ -101,8 +101,8 @@ def citations(
         source = briefing.source(citation.ref)
         ref = EntityRef("source", citation.ref, briefing.id) if source else None
         label = shorten(source.title) if source else citation.ref
-        block.link(label, ref, target=citation.ref, sources=(citation.ref,))
         grade = citation.grade(source.reliability if source else None)
+        block.link(label, ref, target=citation.ref, sources=(citation.ref,), grade=grade)
         if grade:
             block.text(f" {grade}", "strong")
     return block

@@ -67,6 +67,8 @@ class Stop:
     """The target as written, named when the link does not resolve."""
     sources: tuple[str, ...] = ()
     """Ids of the sources this stop cites (a citation cites its own source)."""
+    grade: str = ""
+    """The grade the citation gives its source here (`B2`), for a citation."""
 
     @property
     def resolved(self) -> bool:
@@ -89,7 +91,8 @@ class Block:
 
     `anchor` is the entity the block presents (an event, a question): opening that entity
     scrolls to the block and highlights it. `sources` are the ids of the sources the block
-    cites, shown by `s`; `briefing` is the briefing they belong to.
+    cites, shown by `s`; `briefing` is the briefing they belong to; `grades` what each
+    citation of the block grades its source (filled by `link(..., grade=)`).
     """
 
     anchor: EntityRef | None = None
@@ -98,6 +101,7 @@ class Block:
     indent: int = 0
     gap: int = 1
     """Blank lines before the block (not before the first block of a page)."""
+    grades: dict[str, list[str]] = field(default_factory=dict)
     parts: list[tuple[str, str, int | None]] = field(default_factory=list)
     """(text, role, index of the stop in `stops` or None)."""
     stops: list[Stop] = field(default_factory=list)
@@ -122,10 +126,17 @@ class Block:
         *,
         target: str = "",
         sources: Sequence[str] = (),
+        grade: str = "",
     ) -> Block:
-        """Add a stop; with `ref` None it is shown as unresolved (marked, still focusable)."""
+        """Add a stop; with `ref` None it is shown as unresolved (marked, still focusable).
+        A citation names its source in `sources` and the grade it gives it in `grade`."""
         shown = one_line(label) or one_line(target) or "?"
-        stop = Stop(shown, ref, one_line(target) or shown, tuple(sources))
+        stop = Stop(shown, ref, one_line(target) or shown, tuple(sources), grade)
+        if grade:
+            for source in sources:
+                grades = self.grades.setdefault(source, [])
+                if grade not in grades:
+                    grades.append(grade)
         self.stops.append(stop)
         text = shown if ref is not None else UNRESOLVED_MARK + shown
         self.parts.append((text, "", len(self.stops) - 1))
@@ -338,16 +349,21 @@ class LinkPage(ScrollView, can_focus=True):
             return self._blocks[layout.line_block[top]]
         return self._blocks[0] if self._blocks else None
 
-    def cited_sources(self) -> tuple[str | None, tuple[str, ...]]:
-        """(briefing, source ids) cited at the cursor: the stop's own, else its block's."""
+    def cited_sources(self) -> SourceRequested | None:
+        """What `s` asks for: the sources cited by the stop under the cursor, else by its block
+        (with the grades given there); None where nothing is cited."""
         stop = self.current_stop
         block = self.current_block
         if stop is not None and stop.sources:
             briefing = stop.ref.briefing if stop.ref is not None else None
-            return (briefing or (block.briefing if block else None), stop.sources)
-        if block is not None and block.sources:
-            return (block.briefing, block.sources)
-        return (None, ())
+            briefing = briefing or (block.briefing if block else None)
+            if briefing is not None:
+                grades = {source: [stop.grade] for source in stop.sources if stop.grade}
+                return SourceRequested(briefing, list(stop.sources), grades)
+        if block is not None and block.sources and block.briefing is not None:
+            grades = {source: list(found) for source, found in block.grades.items()}
+            return SourceRequested(block.briefing, list(block.sources), grades)
+        return None
 
     # Link hints
 
@@ -417,11 +433,11 @@ class LinkPage(ScrollView, can_focus=True):
 
     def action_sources(self) -> None:
         """Ask for the sources cited at the cursor."""
-        briefing, sources = self.cited_sources()
-        if briefing is None or not sources:
+        request = self.cited_sources()
+        if request is None:
             self.notify("No sources are cited here.", markup=False)
             return
-        self.post_message(SourceRequested(briefing, list(sources)))
+        self.post_message(request)
 
     # Moving and scrolling
 
