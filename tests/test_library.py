@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import yaml
-from pydantic import ValidationError
 
 from briefing_tui.model import library as library_module
-from briefing_tui.model.diagnostics import Diagnostic, field_path
-from briefing_tui.model.document import Document
-from briefing_tui.model.entities import ActorRegistry, Briefing, Event, Judgment, Question, Source
+from briefing_tui.model.diagnostics import Diagnostic
+from briefing_tui.model.entities import Briefing, Event, Judgment, Question, Source
 from briefing_tui.model.library import (
     ActorRecord,
     EventAppearance,
@@ -27,60 +23,6 @@ from briefing_tui.model.refs import EntityRef
 
 HERE = Path(__file__).parent
 BASIC = HERE / "library" / "basic"
-
-
-def _standin_load(path: Path, display_path: str | None = None, **_: object) -> Document:
-    """Until the real loader lands: yaml.safe_load + model_validate, errors without positions."""
-    display = display_path or str(path)
-    document = Document(path=path, display_path=display)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        document.diagnostics.append(Diagnostic(display, 1, 1, "error", "", str(exc)))
-        return document
-    schema = data.get("schema") if isinstance(data, dict) else None
-    model = {"briefing/1": Briefing, "actors/1": ActorRegistry}.get(str(schema))
-    if model is None:
-        document.diagnostics.append(Diagnostic(display, 1, 1, "error", "schema", "bad schema"))
-        return document
-    try:
-        value = model.model_validate(data)
-    except ValidationError as exc:
-        for error in exc.errors():
-            where = field_path(tuple(error["loc"]))
-            document.diagnostics.append(Diagnostic(display, 1, 1, "error", where, error["msg"]))
-        return document
-    if isinstance(value, Briefing):
-        document.kind, document.briefing = "briefing", value
-    else:
-        document.kind, document.registry = "actors", value
-    return document
-
-
-def _standin_discover(paths: object) -> tuple[list[tuple[Path, str]], list[Diagnostic]]:
-    found: list[tuple[Path, str]] = []
-    for root in map(Path, paths):  # type: ignore[call-overload]
-        files = [root] if root.is_file() else sorted(root.rglob("*.y*ml"))
-        found += [(f, str(f)) for f in files if not any(p.startswith(".") for p in f.parts[-2:])]
-    return found, []
-
-
-try:
-    from briefing_tui.model import loader as _real_loader  # noqa: F401
-
-    REAL_LOADER = True
-except ImportError:
-    REAL_LOADER = False
-
-
-@pytest.fixture(autouse=True)
-def _loading(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    if not REAL_LOADER:
-        monkeypatch.setattr(library_module, "_discover", _standin_discover)
-        monkeypatch.setattr(
-            library_module, "_load_file", lambda path, shown: _standin_load(path, shown)
-        )
-    yield
 
 
 def write(folder: Path, files: dict[str, str]) -> None:
@@ -104,11 +46,6 @@ def build(tmp_path: Path, files: dict[str, str]) -> Library:
 
 @pytest.fixture(scope="module")
 def basic() -> Library:
-    if not REAL_LOADER:
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(library_module, "_discover", _standin_discover)
-            patch.setattr(library_module, "_load_file", lambda p, s: _standin_load(p, s))
-            return Library.load([BASIC])
     return Library.load([BASIC])
 
 
@@ -333,7 +270,6 @@ def position_of(path: Path, needle: str) -> tuple[int, int]:
     raise AssertionError(f"{needle!r} not in {path}")
 
 
-@pytest.mark.skipif(not REAL_LOADER, reason="positions come from the loader's locate")
 def test_warnings_are_located_at_the_node(basic: Library) -> None:
     located = {
         (d.path.rsplit("/", 1)[-1], d.field): (d.line, d.col)
@@ -647,8 +583,7 @@ def test_a_duplicate_briefing_id_is_an_error_on_the_later_file(tmp_path: Path) -
     assert "duplicate briefing id 'same'" in error.message
     assert first.display_path in error.message
     assert lib.document_of("same") is first
-    if REAL_LOADER:
-        assert (error.line, error.col) == (2, 5)
+    assert (error.line, error.col) == (2, 5)
 
 
 def test_one_broken_file_never_hides_the_others(tmp_path: Path) -> None:
@@ -694,3 +629,29 @@ def test_the_bundled_briefs_load_without_errors() -> None:
     errors = [d.format() for d in lib.diagnostics() if d.is_error]
     assert errors == []
     assert all(document.usable for document in lib.documents)
+
+
+def test_a_missing_path_is_a_diagnostic_of_the_library(tmp_path: Path) -> None:
+    write(tmp_path, {"a.yaml": briefing_yaml("a")})
+    lib = Library.load([tmp_path, tmp_path / "nope"])
+    assert list(lib.briefings) == ["a"]
+    [problem] = lib.diagnostics()
+    assert problem.is_error and "nope" in problem.path
+
+
+def test_a_loader_failure_is_an_error_on_that_file_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(tmp_path, {"a.yaml": briefing_yaml("a"), "b.yaml": briefing_yaml("b")})
+    real = library_module.loader.load_document
+
+    def failing(path: Path, display_path: str | None = None) -> object:
+        if path.name == "a.yaml":
+            raise RuntimeError("boom")
+        return real(path, display_path)
+
+    monkeypatch.setattr(library_module.loader, "load_document", failing)
+    lib = Library.load([tmp_path])
+    assert list(lib.briefings) == ["b"]
+    [error] = lib.diagnostics()
+    assert error.path.endswith("a.yaml") and "boom" in error.message

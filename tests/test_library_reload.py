@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_library import _loading, briefing_yaml, write  # noqa: F401 - _loading is a fixture
+from test_library import briefing_yaml, write
 
 from briefing_tui.model import library as library_module
 from briefing_tui.model.library import LAST_GOOD_MESSAGE, Library
@@ -16,7 +16,7 @@ from briefing_tui.model.library import LAST_GOOD_MESSAGE, Library
 
 @pytest.fixture
 def loads(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    """The names of the files the library reads, in order (autouse `_loading` runs first)."""
+    """The names of the files the library reads, in order."""
     seen: list[str] = []
     read = library_module._load_file
 

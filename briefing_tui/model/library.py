@@ -18,7 +18,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any, Generic, Literal, TypeVar
 
-from . import dates
+from . import dates, loader
 from .diagnostics import Diagnostic, Severity, field_path
 from .document import Document, Loc
 from .entities import (
@@ -331,16 +331,12 @@ def _stat(path: Path) -> FileStat | None:
 def _discover(paths: Sequence[str | Path]) -> tuple[list[tuple[Path, str]], list[Diagnostic]]:
     """Every document file under `paths` with the path to show for it, sorted; and a problem
     for each path that does not exist."""
-    from . import loader  # imported here: the loader imports the model, not the other way round
-
     files, problems = loader.discover(paths)
     return [(path, loader.display_path(path)) for path in files], problems
 
 
 def _load_file(path: Path, display_path: str) -> Document:
     """One document, never an exception: anything the loader did not foresee becomes an error."""
-    from . import loader
-
     try:
         return loader.load_document(path, display_path)
     except Exception as exc:  # one broken file must never hide the others
@@ -351,8 +347,6 @@ def _load_file(path: Path, display_path: str) -> Document:
 def _locate(document: Document, locs: Sequence[Loc]) -> dict[Loc, tuple[int, int]]:
     """Line and column of each field path, found by re-reading the file (best effort: a file
     that vanished or no longer parses yields what it can, the rest fall back to known lines)."""
-    from . import loader
-
     try:
         found = loader.locate(document.path, locs)
     except Exception:  # positions are a nicety; the warning itself must survive
