@@ -195,7 +195,7 @@ class BriefingApp(App[int]):
         if ref is None:
             newest = library.briefings_newest_first()
             if not newest:
-                self.main_screen.show_empty(self.paths, len(library.diagnostics()))
+                self.main_screen.show_empty(self.paths, library.diagnostics())
                 return
             ref = EntityRef("briefing", newest[0].id)
         self.open_ref(ref)

@@ -390,3 +390,16 @@ async def test_a_briefing_removed_on_disk_gives_way_to_another(
         await loaded(app, pilot)
         assert main.shown == EntityRef("briefing", "alpha")
         assert any("no longer in the library" in note for note in notes)
+
+
+async def test_a_library_without_briefings_says_where_it_looked_and_why(tmp_path: Path) -> None:
+    (tmp_path / "broken.yaml").write_text("schema: briefing/1\nid: [unclosed\n")
+    app = reader([tmp_path])
+    async with app.run_test(size=NARROW) as pilot:
+        main = await loaded(app, pilot)
+        text = " ".join(page_text(main.page("summary")).split())
+        assert "No briefings to show." in text
+        assert "broken.yaml:" in text
+        assert main.shown is None
+        await pilot.press("j", "enter", "f", "escape", "backspace", "s")
+        assert app.is_running

@@ -16,6 +16,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Label, ProgressBar, Static, Tab, Tabs
 
+from ...model.diagnostics import Diagnostic
 from ...model.library import Library
 from ...model.refs import EntityRef
 from ...model.text import one_line
@@ -38,6 +39,8 @@ ROW_FROM = 200
 """From this width on, the four panes stand side by side."""
 GRID_MIN_HEIGHT = 30
 """Shorter than this, two rows of panes would be too cramped: use tabs."""
+EMPTY_PROBLEMS_SHOWN = 200
+"""Problems listed when no briefing can be shown (the problems view lists them all)."""
 LIBRARY_FROM = 100
 """From this width on, the library list shows unless the reader hides it."""
 
@@ -151,13 +154,18 @@ class MainScreen(Screen[None]):
         if self.shown is not None and self._shown_library is not library:
             self.show_location(Location(self.shown, self.view_state()))
 
-    def show_empty(self, paths: Sequence[str | Path], problems: int) -> None:
-        """Say that no briefing could be shown, and where the reader looked."""
+    def show_empty(self, paths: Sequence[str | Path], problems: Sequence[Diagnostic]) -> None:
+        """Say that no briefing could be shown, where the reader looked, and what was wrong."""
         block = Block().text("No briefings to show.", "title").line()
         block.text("Looked in: ", "label").text(", ".join(str(path) for path in paths))
+        blocks = [block]
         if problems:
-            block.line().text(f"⚠ {problems} problems in the files found", "warning")
-        self.page("summary").set_blocks([block])
+            noun = "problem" if len(problems) == 1 else "problems"
+            blocks.append(Block().text(f"⚠ {len(problems)} {noun}", "warning"))
+            for problem in problems[:EMPTY_PROBLEMS_SHOWN]:
+                role = "error" if problem.is_error else "warning"
+                blocks.append(Block(gap=0).text(problem.format(), role))
+        self.page("summary").set_blocks(blocks)
         self.active_pane = "summary"
 
     # Locations
