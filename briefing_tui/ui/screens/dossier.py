@@ -1,4 +1,4 @@
-"""The dossier of an actor or place (a placeholder until the full dossier screen lands)."""
+"""The dossier of an actor or place: everything the library says of it, as a page of links."""
 
 from __future__ import annotations
 
@@ -11,63 +11,63 @@ from textual.widgets import Footer
 
 from ...model.refs import EntityRef
 from ..navigation import Location, ViewState
-from ..widgets.briefing_blocks import actor_block, human_date
+from ..widgets.dossier_blocks import dossier_blocks
 from ..widgets.link_page import Block, LinkPage
 
 if TYPE_CHECKING:
     from ..app import BriefingApp
 
+PAGE_TITLES = {"actor": "Actor", "place": "Place"}
+
 
 class DossierScreen(Screen[None]):
-    """One actor or place: its card, then the events it appears in, as a page of links."""
+    """One actor or place across the whole library: what each document says of it, its
+    relations both ways, its events, the questions about it and the briefings naming it."""
+
+    CSS_PATH = "dossier.tcss"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "app.close_view", "Close"),
+        Binding("q,escape", "app.close_view", "Close"),
     ]
 
     def __init__(self, location: Location) -> None:
         super().__init__()
         self.location = location
+        """The actor or place shown, with the state it was opened in."""
+        self._composed = False
 
     def compose(self) -> ComposeResult:
         yield LinkPage(id="dossier")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        self._composed = True
         self.show_location(self.location)
 
+    @property
+    def page(self) -> LinkPage:
+        """The page of the dossier."""
+        return self.query_one("#dossier", LinkPage)
+
     def show_location(self, location: Location) -> None:
-        """Present an actor or place; restore the page position when coming back."""
+        """Present an actor or place: at the top on a fresh visit, else where it was left."""
         self.location = location
-        page = self.query_one(LinkPage)
+        if not self._composed:
+            return
+        page = self.page
+        page.border_title = PAGE_TITLES.get(location.ref.kind, "Dossier")
         position = location.state.get("page")
-        page.set_blocks(self._blocks(location.ref), position if position else None)
+        page.set_blocks(self._blocks(location.ref), position or None)
         page.focus()
 
     def view_state(self) -> ViewState:
         """The page position, to restore on coming back."""
-        return {"page": self.query_one(LinkPage).position}
+        if not self._composed:
+            return dict(self.location.state)
+        return {"page": self.page.position}
 
     def _blocks(self, ref: EntityRef) -> list[Block]:
         library = cast("BriefingApp", self.app).library
         if library is None:
-            return []
-        blocks: list[Block] = []
-        if ref.kind == "actor" and ref.id in library.actors:
-            blocks.append(actor_block(library, library.actors[ref.id], None))
-        elif ref.kind == "place" and ref.id in library.places:
-            place = library.places[ref.id]
-            blocks.append(Block(anchor=ref).text(place.name, "title"))
-        else:
-            blocks.append(Block().text(f"Nothing in the library is called {ref.id}.", "warning"))
-            return blocks
-        appearances = library.events_of(ref.id)
-        if appearances:
-            blocks.append(Block().text("Events", "heading"))
-        for briefing_id, event in appearances:
-            event_ref = EntityRef("event", event.id, briefing_id)
-            block = Block(anchor=event_ref, briefing=briefing_id, gap=0)
-            block.text(human_date(event.date), "accent").text("  ")
-            block.link(event.title, event_ref, target=str(event_ref))
-            blocks.append(block)
-        return blocks
+            return [Block().text("The library is still loading.", "muted")]
+        return dossier_blocks(library, ref)
