@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import stat
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -110,11 +112,11 @@ class ParsedText:
     """A YAML text as plain data, with what was found wrong on the way."""
 
     data: Any = None
-    """Plain data (x- keys dropped); None when the text could not be turned into data."""
+    """Plain data (x- keys dropped); meaningful only when `root` is set."""
     lines: dict[Loc, int] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     root: Node | None = None
-    """The node tree, kept only while this document's diagnostics are being placed."""
+    """The node tree, set when the text became data; kept only while diagnostics are placed."""
     refused: list[Loc] = field(default_factory=list)
     """Field paths already reported (a duplicate key, a bad tag): validation skips them."""
 
@@ -196,7 +198,6 @@ def parse_text(text: str, shown: str) -> ParsedText:
     if root is None:
         parsed.diagnostics.append(Diagnostic(shown, 1, 1, "error", "", "empty document"))
         return parsed
-    parsed.root = root
     try:
         data, problems = yamlnodes.to_data(root, sharing="&" in text)
     except yamlnodes.TreeRefused as refused:
@@ -212,6 +213,7 @@ def parse_text(text: str, shown: str) -> ParsedText:
             Diagnostic(shown, line, col, "error", field_path(loc), problem.message)
         )
     parsed.data = data
+    parsed.root = root
     parsed.lines = yamlnodes.entity_lines(root)
     return parsed
 
@@ -245,6 +247,29 @@ def load_document(
     """Read, parse and validate one file; every problem becomes a diagnostic, never an exception."""
     path = Path(path)
     shown = display_path if display_path is not None else str(path)
+    with _collection_paused():
+        return _load(path, shown, max_bytes)
+
+
+@contextmanager
+def _collection_paused() -> Iterator[None]:
+    """No cyclic garbage collection while one document loads.
+
+    Loading makes tens of thousands of short-lived nodes and no cycles (refcounting frees
+    them), yet each burst of allocation triggers collections that re-scan every model already
+    loaded: in a library of 2,000 files that is half the load time. Collection resumes after
+    each document, so nothing cyclic is kept for long; the pause is global, hence short.
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _load(path: Path, shown: str, max_bytes: int) -> Document:
     document = Document(path=path, display_path=shown)
     text = read_text(path, shown, max_bytes)
     if isinstance(text, Diagnostic):
@@ -253,7 +278,7 @@ def load_document(
     parsed = parse_text(text, shown)
     document.lines = parsed.lines
     document.diagnostics.extend(parsed.diagnostics)
-    if parsed.data is None or parsed.root is None:
+    if parsed.root is None:
         return document
     where = NodePositions(parsed.root)
     result = validate.validate(
