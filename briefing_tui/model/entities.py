@@ -110,6 +110,12 @@ def _check_date(value: str) -> str:
     return value
 
 
+_EDTF_ONE = (
+    r"(\.\.|[0-9X]{4}(-[0-9X]{2}(-[0-9X]{2})?)?"
+    r"(T[0-9]{2}:[0-9]{2}(:[0-9]{2})?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?)?[?~%]?)?"
+)
+_EDTF_JSON_PATTERN = f"^{_EDTF_ONE}(/{_EDTF_ONE})?$"
+
 EdtfText = Annotated[
     str,
     BeforeValidator(_date_to_text),
@@ -119,8 +125,7 @@ EdtfText = Annotated[
             "type": ["string", "integer"],
             "description": "EDTF date: YYYY, YYYY-MM or YYYY-MM-DD, optional ?/~/% qualifier, "
             "or an interval A/B with .. for an open end",
-            "pattern": r"^(\.\.|[0-9X]{4}(-[0-9X]{2}(-[0-9X]{2})?)?[?~%]?)?"
-            r"(/(\.\.|[0-9X]{4}(-[0-9X]{2}(-[0-9X]{2})?)?[?~%]?)?)?$",
+            "pattern": _EDTF_JSON_PATTERN,
         }
     ),
 ]
