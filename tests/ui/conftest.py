@@ -45,7 +45,9 @@ def notes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 def reader(paths: list[Path] | None = None, open_at: str | None = None) -> BriefingApp:
     """The real app on a library, without the file watcher (tests ask for reloads)."""
-    return BriefingApp([str(p) for p in (paths or [FIXTURE_LIBRARY])], open_at, watch=False)
+    app = BriefingApp([str(p) for p in (paths or [FIXTURE_LIBRARY])], open_at, watch=False)
+    app.animation_level = "none"
+    return app
 
 
 async def loaded(app: BriefingApp, pilot: Pilot[int]) -> MainScreen:
