@@ -466,6 +466,7 @@ class Library:
         if progress:
             progress(0, total)
         forced = {os.path.realpath(p) for p in changed}
+        forced_names = {os.path.basename(p) for p in forced}
         before = {d.path: d for d in previous._loaded} if previous else {}
         documents: list[Document] = []
         stats: dict[Path, FileStat] = {}
@@ -479,7 +480,7 @@ class Library:
                 and old is not None
                 and stat is not None
                 and previous._stats.get(path) == stat
-                and not (forced and os.path.realpath(path) in forced)
+                and not (path.name in forced_names and os.path.realpath(path) in forced)
             )
             if unchanged and old is not None and previous is not None:
                 document = old
