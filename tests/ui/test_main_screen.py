@@ -209,11 +209,12 @@ async def test_link_hints_are_cancelled_by_escape() -> None:
         ("alpha#src-blog", "main", "summary", EntityRef("source", "src-blog", "alpha")),
     ],
 )
+@pytest.mark.parametrize("size", [WIDE, NARROW])
 async def test_open_at(
-    open_at: str, screen: str, pane: str | None, anchor: EntityRef | None
+    open_at: str, screen: str, pane: str | None, anchor: EntityRef | None, size: tuple[int, int]
 ) -> None:
     app = reader(open_at=open_at)
-    async with app.run_test(size=WIDE) as pilot:
+    async with app.run_test(size=size) as pilot:
         main = await loaded(app, pilot)
         if screen == "dossier":
             assert isinstance(app.screen, DossierScreen)
@@ -223,7 +224,10 @@ async def test_open_at(
         if anchor is not None:
             page = main.page(main.active_pane)
             assert page.anchor == anchor
-            assert page.current_block is not None and page.current_block.anchor == anchor
+            block = page.current_block
+            assert block is not None and block.anchor == anchor
+            first_line = " ".join(block.plain.split("\n")[0].split())
+            assert first_line[:30] in " ".join(page_text(page).split())
 
 
 async def test_open_at_something_unknown_says_so(notes: list[str]) -> None:
