@@ -407,3 +407,27 @@ async def test_a_library_without_briefings_says_where_it_looked_and_why(tmp_path
         assert main.shown is None
         await pilot.press("j", "enter", "f", "escape", "backspace", "s")
         assert app.is_running
+
+
+async def test_a_light_theme_restyles_the_pages_and_keeps_the_place() -> None:
+    app = reader(open_at="alpha#q-deal")
+    async with app.run_test(size=WIDE) as pilot:
+        main = await loaded(app, pilot)
+        page = main.page("questions")
+        before = page.position
+
+        def north_colours() -> set[object]:
+            return {
+                segment.style.color
+                for y in range(page.size.height)
+                for segment in page.render_line(y)
+                if segment.text == "North" and segment.style is not None
+            }
+
+        dark = north_colours()
+        app.theme = "textual-light"
+        await pilot.pause()
+        light = north_colours()
+        assert dark and light and dark != light
+        assert page.position == before
+        assert "Will North sign?" in page_text(page)
