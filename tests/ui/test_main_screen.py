@@ -10,6 +10,7 @@ from textual.widgets import Footer, Tabs
 
 from briefing_tui.model.refs import EntityRef
 from briefing_tui.ui.app import BriefingApp
+from briefing_tui.ui.messages import LibraryLoaded, LibraryProgress
 from briefing_tui.ui.screens.dossier import DossierScreen
 from briefing_tui.ui.screens.link_hints import LinkHintScreen
 from briefing_tui.ui.screens.sources import SourcesScreen
@@ -431,3 +432,15 @@ async def test_a_light_theme_restyles_the_pages_and_keeps_the_place() -> None:
         assert dark and light and dark != light
         assert page.position == before
         assert "Will North sign?" in page_text(page)
+
+
+async def test_loading_counts_documents_before_showing_the_library() -> None:
+    seen: list[object] = []
+    app = reader([BRIEFS])
+    async with app.run_test(size=NARROW, message_hook=seen.append) as pilot:
+        await loaded(app, pilot)
+        progress = [m for m in seen if isinstance(m, LibraryProgress)]
+        assert progress, "no progress was posted"
+        assert progress[-1].done == progress[-1].total == len(app.library.documents)
+        loaded_at = next(i for i, m in enumerate(seen) if isinstance(m, LibraryLoaded))
+        assert seen.index(progress[0]) < loaded_at
