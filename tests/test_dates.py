@@ -81,3 +81,15 @@ def test_any_text_parses_or_raises_date_error(text: str) -> None:
         return
     assert date.human()
     assert date.lower is None or date.upper is None or date.lower <= date.upper
+
+
+@pytest.mark.parametrize("text", ["2020-2X", "2021-02-3X", "2020-02-30"])
+def test_unspecified_digits_that_name_no_day_are_date_errors(text: str) -> None:
+    with pytest.raises(DateError):
+        parse(text)
+
+
+def test_times_with_offsets_sort_in_utc() -> None:
+    moscow_midnight = parse("2020-11-10T00:00:00+03:00")
+    late_utc = parse("2020-11-09T22:00:00Z")
+    assert moscow_midnight.sort_key() < late_utc.sort_key()

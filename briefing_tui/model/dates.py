@@ -94,15 +94,21 @@ class EdtfDate:
         first = self.start or self.end
         return first.precision if first else YEAR
 
-    def sort_key(self) -> tuple[int, str, int]:
-        """Earliest instant first, then coarser precision first (file order breaks ties)."""
-        lower = self.lower
-        first = self.start or self.end
-        return (
-            lower.toordinal() if lower else 0,
-            (first.time or "") if first else "",
-            self.precision,
-        )
+    def sort_key(self) -> tuple[int, int, int]:
+        """Earliest instant first, then coarser precision first (file order breaks ties).
+
+        A time with a UTC offset is compared in UTC, so `00:00+03:00` sorts before `22:00Z`
+        of the previous day.
+        """
+        if self.start is None:
+            return (0, 0, self.precision)
+        if self.start.time is None:
+            return (self.start.lower.toordinal(), 0, self.precision)
+        moment = dt.datetime.fromisoformat(f"{self.start.lower.isoformat()}T{self.start.time}")
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
+        seconds = moment.hour * 3600 + moment.minute * 60 + moment.second
+        return (moment.toordinal(), seconds, self.precision)
 
     def human(self) -> str:
         """A reader's form of the whole date: `26 Oct 2020`, `2017 –`, `Sep 2020 – Oct 2020`."""
@@ -176,12 +182,16 @@ def _instant(text: str) -> Instant:
             dt.time.fromisoformat(time_s.replace("Z", "+00:00"))
         except ValueError as exc:
             raise DateError(f"{text!r}: {time_s!r} is not a valid time") from exc
+    if m_lo > m_hi or d_lo > d_hi:
+        raise DateError(f"{text!r} does not name any day")
     upper_year, upper_month = y_hi, m_hi
     if upper_month > 12:  # winter runs into the next year (but not past the calendar's end)
         upper_year, upper_month = upper_year + 1, upper_month - 12
         if upper_year > 9999:
             upper_year, upper_month = 9999, 12
-    lower = dt.date(y_lo, m_lo, min(d_lo, _last_day(y_lo, m_lo)))
+    if d_lo > _last_day(y_lo, m_lo):
+        raise DateError(f"{text!r} does not name any day")
+    lower = dt.date(y_lo, m_lo, d_lo)
     upper = dt.date(upper_year, upper_month, min(d_hi, _last_day(upper_year, upper_month)))
     if lower > upper:
         raise DateError(f"{text!r} does not name any day")

@@ -17,6 +17,7 @@ from pydantic import (
     Field,
     StringConstraints,
     WithJsonSchema,
+    model_validator,
 )
 
 from . import dates
@@ -95,7 +96,16 @@ Likelihood = Literal[
 ]
 Confidence = Literal["low", "moderate", "high"]
 Reliability = Literal["A", "B", "C", "D", "E", "F"]
-Credibility = Literal[1, 2, 3, 4, 5, 6]
+
+
+def _not_a_bool(value: Any) -> Any:
+    # Literal[1, ...] accepts True, since True == 1 in Python; in YAML it is a mistake.
+    if isinstance(value, bool):
+        raise ValueError(f"{str(value).lower()} is not one of 1, 2, 3, 4, 5, 6")
+    return value
+
+
+Credibility = Annotated[Literal[1, 2, 3, 4, 5, 6], BeforeValidator(_not_a_bool)]
 
 
 def _date_to_text(value: Any) -> Any:
@@ -134,7 +144,8 @@ EdtfText = Annotated[
 class Entity(BaseModel):
     """Base of every format object: unknown fields are refused, values never change."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+    # strict: YAML already gives real types; `lat: "36.5"` or `credibility: true` is a mistake.
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 class Citation(Entity):
@@ -213,6 +224,12 @@ class Fatalities(Entity):
     high: Annotated[int, Field(ge=0)] | None = None
     note: Prose | None = None
 
+    @model_validator(mode="after")
+    def _range_in_order(self) -> Fatalities:
+        if self.low is not None and self.high is not None and self.low > self.high:
+            raise ValueError(f"low ({self.low}) is greater than high ({self.high})")
+        return self
+
     def human(self) -> str:
         """`43`, `37–100`, `43 (37–100)`."""
         span = ""
@@ -260,7 +277,7 @@ class Claim(Entity):
     """One competing answer to a question, with the sources that make it."""
 
     text: Prose
-    sources: list[CitationItem]
+    sources: Annotated[list[CitationItem], Field(min_length=1)]
 
 
 class Question(Entity):
@@ -304,6 +321,7 @@ class Briefing(Entity):
     model_config = ConfigDict(
         extra="forbid",
         frozen=True,
+        strict=True,
         json_schema_extra={"title": "briefing/1"},
     )
 
