@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -148,10 +149,17 @@ def test_a_file_over_the_size_limit_is_refused_before_reading(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = write(tmp_path, "big.yaml", MINIMAL + "# padding\n" * 20)
-    opened: list[object] = []
-    monkeypatch.setattr("builtins.open", lambda *a, **k: opened.append(a) or 1 / 0)
+    read: list[object] = []
+    real_open = open
+
+    def recording_open(*args: Any, **kwargs: Any) -> Any:
+        stream = real_open(*args, **kwargs)
+        monkeypatch.setattr(stream, "read", lambda *a: read.append(a) or b"", raising=False)
+        return stream
+
+    monkeypatch.setattr(loader, "open", recording_open, raising=False)
     document = loader.load_document(path, "big.yaml", max_bytes=100)
-    assert opened == []
+    assert read == []
     diagnostic = only(document)
     assert "over the size limit of 100 bytes" in diagnostic.message
     assert not document.usable
@@ -161,13 +169,13 @@ def test_a_file_that_grows_after_stat_is_still_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = write(tmp_path, "grows.yaml", MINIMAL)
-    real_stat = os.stat
+    real_stat = os.fstat
 
     class Small:
         def __init__(self, info: os.stat_result) -> None:
             self.st_mode, self.st_size = info.st_mode, 10
 
-    monkeypatch.setattr(loader.os, "stat", lambda p: Small(real_stat(p)))
+    monkeypatch.setattr(loader.os, "fstat", lambda fd: Small(real_stat(fd)))
     diagnostic = only(loader.load_document(path, max_bytes=50))
     assert "over the size limit" in diagnostic.message
 
@@ -175,15 +183,15 @@ def test_a_file_that_grows_after_stat_is_still_refused(
 def test_an_unreadable_file_is_a_diagnostic(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path = write(tmp_path, "locked.yaml", MINIMAL)
+    path = write(tmp_path, "doc.yaml", MINIMAL)
 
     def refuse(*args: object, **kwargs: object) -> object:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr("builtins.open", refuse)
-    diagnostic = only(loader.load_document(path, "locked.yaml"))
+    monkeypatch.setattr(loader, "open", refuse, raising=False)
+    diagnostic = only(loader.load_document(path, "doc.yaml"))
     assert (diagnostic.path, diagnostic.message) == (
-        "locked.yaml",
+        "doc.yaml",
         "cannot read: permission denied",
     )
 
@@ -192,6 +200,21 @@ def test_a_file_deleted_before_loading_is_a_diagnostic(tmp_path: Path) -> None:
     diagnostic = only(loader.load_document(tmp_path / "gone.yaml", "gone.yaml"))
     assert diagnostic.is_error
     assert "gone" in diagnostic.message
+
+
+def test_a_file_swapped_for_a_pipe_after_discovery_is_refused_without_waiting(
+    tmp_path: Path,
+) -> None:
+    os.mkfifo(tmp_path / "brief.yaml")  # no writer: a blocking open would wait forever
+    diagnostic = only(loader.load_document(tmp_path / "brief.yaml"))
+    assert diagnostic.message == "not a regular file"
+
+
+def test_a_huge_integer_is_a_located_error(tmp_path: Path) -> None:
+    document = load(tmp_path, MINIMAL.replace("A title", "9" * 5000))
+    diagnostic = only(document)
+    assert where(diagnostic) == (3, 8, "title")
+    assert diagnostic.message == "a number of 5,000 characters is too long"
 
 
 def test_a_folder_or_a_fifo_is_not_read(tmp_path: Path) -> None:

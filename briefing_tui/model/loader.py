@@ -124,17 +124,19 @@ class ParsedText:
 def read_text(path: Path, shown: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str | Diagnostic:
     """The text of a file, or the diagnostic saying why it cannot be had.
 
-    The size is checked before reading, and again while reading (a file can grow meanwhile).
+    The file is opened without blocking and checked through its descriptor, so a file swapped
+    for a pipe or a device after discovery is refused rather than waited on; its size is
+    checked before reading, and again while reading (a file can grow meanwhile).
     """
     try:
-        info = os.stat(path)
-        if stat.S_ISDIR(info.st_mode):
-            return Diagnostic(shown, 1, 1, "error", "", "is a folder, not a file")
-        if not stat.S_ISREG(info.st_mode):
-            return Diagnostic(shown, 1, 1, "error", "", "not a regular file")
-        if info.st_size > max_bytes:
-            return _too_big(shown, info.st_size, max_bytes)
-        with open(path, "rb") as stream:
+        with open(path, "rb", opener=_open_without_blocking) as stream:
+            info = os.fstat(stream.fileno())
+            if stat.S_ISDIR(info.st_mode):
+                return Diagnostic(shown, 1, 1, "error", "", "is a folder, not a file")
+            if not stat.S_ISREG(info.st_mode):
+                return Diagnostic(shown, 1, 1, "error", "", "not a regular file")
+            if info.st_size > max_bytes:
+                return _too_big(shown, info.st_size, max_bytes)
             raw = stream.read(max_bytes + 1)
     except OSError as exc:
         return Diagnostic(shown, 1, 1, "error", "", _os_reason(exc))
@@ -150,6 +152,11 @@ def read_text(path: Path, shown: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str
         col = len(raw[line_start : exc.start].decode("utf-8", errors="replace")) + 1
         byte = raw[exc.start]
         return Diagnostic(shown, line, col, "error", "", f"not UTF-8 text (byte 0x{byte:02X})")
+
+
+def _open_without_blocking(path: str, flags: int) -> int:
+    """Opening a pipe for reading waits for a writer; a regular file ignores the flag."""
+    return os.open(path, flags | os.O_NONBLOCK)
 
 
 def _too_big(shown: str, size: int, max_bytes: int) -> Diagnostic:

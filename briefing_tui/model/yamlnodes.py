@@ -26,6 +26,10 @@ STR, MAP, SEQ = _PREFIX + "str", _PREFIX + "map", _PREFIX + "seq"
 INT, FLOAT, BOOL, NULL = _PREFIX + "int", _PREFIX + "float", _PREFIX + "bool", _PREFIX + "null"
 TIMESTAMP, MERGE = _PREFIX + "timestamp", _PREFIX + "merge"
 
+MAX_NUMBER_LENGTH = 1_000
+"""Longer integers are refused: Python will not convert more than 4,300 digits, and converting
+is quadratic in the digits below that."""
+
 # libyaml's loader when it is there (about ten times faster); the pure-Python one otherwise.
 # Only the safe variants: the full loaders construct arbitrary Python objects from tags.
 HAS_LIBYAML = hasattr(yaml, "CSafeLoader")
@@ -155,6 +159,9 @@ def _scalar(node: ScalarNode, problems: list[Problem]) -> Any:
     """A scalar of a standard tag other than str; a problem for every other tag."""
     tag = node.tag
     value = node.value
+    if tag == INT and len(value) > MAX_NUMBER_LENGTH:
+        problems.append(Problem(node, f"a number of {len(value):,} characters is too long"))
+        return None
     if tag == INT and value.isascii() and value.isdigit() and (value[0] != "0" or len(value) == 1):
         return int(value)  # the common case; YAML 1.1 reads a leading 0 as octal
     if tag == NULL:
@@ -173,7 +180,8 @@ def _scalar(node: ScalarNode, problems: list[Problem]) -> Any:
     except Exception:  # the constructors raise anything from ValueError to AttributeError
         if tag == TIMESTAMP:
             return value
-        problems.append(Problem(node, f"{value!r} is not a valid {_type_word(tag)}"))
+        shown = value if len(value) <= 40 else value[:37] + "…"
+        problems.append(Problem(node, f"{shown!r} is not a valid {_type_word(tag)}"))
         return None
 
 
