@@ -15,6 +15,7 @@ from textual.worker import get_current_worker
 
 from ..model.library import Library
 from ..model.refs import EntityRef
+from .commands import LibraryCommands
 from .messages import (
     EntityRequested,
     FilesChanged,
@@ -25,8 +26,11 @@ from .messages import (
 )
 from .navigation import Location, LocationView, ReadingHistory, view_for
 from .screens.dossier import DossierScreen
+from .screens.help import HelpScreen
 from .screens.link_hints import LinkHintScreen, hint_labels
 from .screens.main import MainScreen
+from .screens.problems import ProblemsScreen
+from .screens.search import LibrarySearch, SearchResults, SearchScreen, step_results
 from .screens.sources import SourcesScreen
 from .widgets.link_page import LinkPage
 
@@ -73,6 +77,7 @@ class BriefingApp(App[int]):
 
     CSS_PATH = "app.tcss"
     TITLE = "briefing-tui"
+    COMMANDS = App.COMMANDS | {LibraryCommands}
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("backspace,alt+left", "back", "Back"),
@@ -80,6 +85,9 @@ class BriefingApp(App[int]):
         Binding("f", "link_hints", "Hints"),
         Binding("slash", "search", "Search"),
         Binding("question_mark,f1", "help", "Help"),
+        Binding("p", "problems", "Problems", show=False),
+        Binding("n", "next_result", "Next result", show=False),
+        Binding("N", "previous_result", "Previous result", show=False),
         Binding("r", "reload", "Reload", show=False),
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
     ]
@@ -103,6 +111,10 @@ class BriefingApp(App[int]):
         self._watch_interval = watch_interval
         self._stop_watching = threading.Event()
         self._changed_while_loading: set[str] = set()
+        self.library_search = LibrarySearch()
+        """The search index, opened by the search screen's workers on first use."""
+        self.last_search: SearchResults | None = None
+        """The results of the last search opened, which n and N step through."""
 
     async def on_mount(self) -> None:
         await self.push_screen(self.main_screen)
@@ -112,6 +124,7 @@ class BriefingApp(App[int]):
 
     def on_unmount(self) -> None:
         self._stop_watching.set()
+        self.library_search.close()
 
     # Loading and reloading
 
@@ -342,22 +355,24 @@ class BriefingApp(App[int]):
         self.push_screen(LinkHintScreen(list(chosen)), follow)
 
     def action_search(self) -> None:
-        """Open the search screen."""
-        try:
-            from .screens.search import SearchScreen  # type: ignore[import-not-found]
-        except ImportError:
-            self.notify("Search is not available yet.", markup=False)
-            return
+        """Search the library."""
         self.push_screen(SearchScreen())
 
     def action_help(self) -> None:
         """Show the keys."""
-        try:
-            from .screens.help import HelpScreen  # type: ignore[import-not-found]
-        except ImportError:
-            self.action_show_help_panel()
-            return
         self.push_screen(HelpScreen())
+
+    def action_problems(self) -> None:
+        """List every error and warning of the library."""
+        self.push_screen(ProblemsScreen())
+
+    def action_next_result(self) -> None:
+        """Open the next result of the last search."""
+        step_results(self, +1)
+
+    def action_previous_result(self) -> None:
+        """Open the previous result of the last search."""
+        step_results(self, -1)
 
 
 def run_reader(paths: Sequence[str | Path], open_at: str | None = None) -> int:

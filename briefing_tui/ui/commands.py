@@ -1,0 +1,145 @@
+"""Command-palette providers: jump to any briefing, actor or place by a fuzzy match of its name,
+id or aliases, and open the reader's views."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from typing import TYPE_CHECKING, Any, cast
+
+from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
+from textual.content import Content
+from textual.screen import Screen
+from textual.style import Style
+
+from ..model.library import Library
+from ..model.refs import EntityRef
+from ..model.text import one_line
+from .widgets.briefing_blocks import human_date
+
+if TYPE_CHECKING:
+    from .app import BriefingApp
+
+DISCOVER_LIMIT = 300
+"""Entities listed before anything is typed: enough to browse, few enough to show at once."""
+
+VIEWS = (
+    ("Search the library", "Full-text search, as you type", "search"),
+    ("Problems", "Every error and warning of the library's files", "problems"),
+    ("Keys and help", "Every key, and how links, hints and history work", "help"),
+)
+"""The reader's views: (name, what it is, the app's action opening it)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Destination:
+    """Something the palette can open: its names (the first is its title) and a description."""
+
+    ref: EntityRef
+    names: tuple[str, ...]
+    detail: str
+
+    @property
+    def title(self) -> str:
+        """The name it is shown by."""
+        return self.names[0]
+
+
+def destinations(library: Library) -> list[Destination]:
+    """Briefings newest first, then actors, then places, each by name; ids and aliases match
+    too. Names are made visible (they come from the briefings)."""
+    found: list[Destination] = []
+    for briefing in library.briefings_newest_first():
+        found.append(
+            Destination(
+                EntityRef("briefing", briefing.id),
+                (one_line(briefing.title), briefing.id),
+                f"briefing · as of {human_date(briefing.as_of)}",
+            )
+        )
+    for kind, records in (("actor", library.actors), ("place", library.places)):
+        for record in sorted(records.values(), key=lambda r: r.name.casefold()):
+            names = tuple(dict.fromkeys(one_line(name) for name in [*record.all_names, record.id]))
+            found.append(Destination(EntityRef(kind, record.id), names, kind))  # type: ignore[arg-type]
+    return found
+
+
+def highlighted(matcher: Matcher, text: str, style: Style) -> Content:
+    """`text` as plain content with the characters the fuzzy match found styled (never read as
+    markup, unlike `Matcher.highlight`)."""
+    content = Content(text)
+    score, offsets = matcher.fuzzy_search.match(matcher.query, text)
+    if not score:
+        return content
+    for offset in offsets:
+        if not text[offset].isspace():
+            content = content.stylize(style, offset, offset + 1)
+    return content
+
+
+def _prompt(name: Content, title: str, detail: str) -> Content:
+    parts: list[Content | str | tuple[str, str]] = [name]
+    if name.plain != title:
+        parts.append(("  " + title, "$text-muted"))
+    parts.append(("  " + detail, "$text-muted italic"))
+    return Content.assemble(*parts)
+
+
+class LibraryCommands(Provider):
+    """Every briefing, actor and place of the library, and the reader's views."""
+
+    def __init__(self, screen: Screen[Any], match_style: Style | None = None) -> None:
+        super().__init__(screen, match_style)
+        self._destinations: list[Destination] = []
+
+    @property
+    def reader(self) -> BriefingApp:
+        """The app, as the reader it is."""
+        return cast("BriefingApp", self.app)
+
+    async def startup(self) -> None:
+        library = getattr(self.app, "library", None)
+        self._destinations = destinations(library) if isinstance(library, Library) else []
+
+    def _open(self, ref: EntityRef) -> None:
+        self.reader.open_ref(ref)
+
+    def _view(self, action: str) -> Callable[[], object]:
+        return getattr(self.app, f"action_{action}")  # type: ignore[no-any-return]
+
+    async def discover(self) -> Hits:
+        """The views, then briefings, actors and places."""
+        for name, help_text, action in VIEWS:
+            yield DiscoveryHit(name, self._view(action), text=name, help=help_text)
+        for destination in self._destinations[:DISCOVER_LIMIT]:
+            yield DiscoveryHit(
+                _prompt(Content(destination.title), destination.title, destination.detail),
+                partial(self._open, destination.ref),
+                text=destination.title,
+            )
+
+    async def search(self, query: str) -> Hits:
+        """Views, briefings, actors and places whose names, ids or aliases match `query`."""
+        matcher = self.matcher(query)
+        style = self.match_style or Style(reverse=True)
+        for name, help_text, action in VIEWS:
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(
+                    score,
+                    highlighted(matcher, name, style),
+                    self._view(action),
+                    text=name,
+                    help=help_text,
+                )
+        for destination in self._destinations:
+            score, best = max((matcher.match(name), name) for name in destination.names)
+            if score <= 0:
+                continue
+            yield Hit(
+                score,
+                _prompt(highlighted(matcher, best, style), destination.title, destination.detail),
+                partial(self._open, destination.ref),
+                text=destination.title,
+            )
