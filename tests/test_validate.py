@@ -253,6 +253,22 @@ def test_a_number_above_its_maximum(tmp_path: Path) -> None:
     assert diagnostic.message == "91.5 is more than the maximum 90"
 
 
+def test_a_claim_needs_a_source(tmp_path: Path) -> None:
+    body = "questions:\n  - id: q\n    text: Q?\n    claims: [{text: One says so., sources: []}]\n"
+    document = load(tmp_path, body)
+    diagnostic = only(document)
+    assert where(diagnostic) == (*at(document, "[]"), "questions[0].claims[0].sources")
+    assert diagnostic.message == "needs at least 1 item"
+
+
+def test_a_model_rule_is_placed_at_its_mapping(tmp_path: Path) -> None:
+    body = "timeline:\n  - {id: e, date: 2020, title: T, fatalities: {low: 5, high: 3}}\n"
+    document = load(tmp_path, body)
+    diagnostic = only(document)
+    assert where(diagnostic) == (*at(document, "{low"), "timeline[0].fatalities")
+    assert diagnostic.message == "low (5) is greater than high (3)"
+
+
 def test_every_error_is_reported_at_once(tmp_path: Path) -> None:
     body = "actors:\n  - {id: a, name: A, kind: army}\n  - {id: b, kind: state}\n"
     document = load(tmp_path, body)

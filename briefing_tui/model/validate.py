@@ -266,6 +266,12 @@ def _message(
                 "two capital letters such as RU or AM"
             )
         return f"{_shown(value)} does not match the pattern {pattern}"
+    if kind in ("too_short", "too_long"):
+        bound = ctx.get("min_length" if kind == "too_short" else "max_length")
+        items = "item" if bound == 1 else "items"
+        return (
+            f"needs at least {bound} {items}" if kind == "too_short" else f"at most {bound} {items}"
+        )
     if kind == "string_too_long":
         return f"{_shown(value)} is longer than {ctx.get('max_length')} characters"
     if kind == "value_error":
