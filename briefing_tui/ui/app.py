@@ -15,6 +15,7 @@ from textual.worker import get_current_worker
 
 from ..model.library import Library
 from ..model.refs import EntityRef
+from ..model.text import one_line
 from .commands import LibraryCommands
 from .messages import (
     EntityRequested,
@@ -145,7 +146,7 @@ class BriefingApp(App[int]):
             else:
                 library = Library.load(previous.roots, previous=previous)
         except Exception as error:  # one bad file never raises; this is the whole load failing
-            self.post_message(LibraryFailed(f"{type(error).__name__}: {error}"))
+            self.post_message(LibraryFailed(one_line(f"{type(error).__name__}: {error}")))
             return
         if not worker.is_cancelled:
             self.post_message(LibraryLoaded(library, reloaded=previous is not None))
