@@ -78,6 +78,13 @@ def highlighted(matcher: Matcher, text: str, style: Style) -> Content:
     return content
 
 
+def name_score(matcher: Matcher, name: str) -> float:
+    """The fuzzy score of a name, the shorter name first when two match alike (`fylq` means
+    the actor Faylaq al-Sham sooner than a long title that happens to hold its letters)."""
+    score = matcher.match(name)
+    return score * (1 + len(matcher.query) / (len(name) + len(matcher.query))) if score else 0.0
+
+
 def _prompt(name: Content, title: str, detail: str) -> Content:
     parts: list[Content | str | tuple[str, str]] = [name]
     if name.plain != title:
@@ -134,7 +141,10 @@ class LibraryCommands(Provider):
                     help=help_text,
                 )
         for destination in self._destinations:
-            score, best = max((matcher.match(name), name) for name in destination.names)
+            score, best = max(
+                ((name_score(matcher, name), name) for name in destination.names),
+                key=lambda found: found[0],
+            )
             if score <= 0:
                 continue
             yield Hit(
