@@ -40,6 +40,15 @@ def test_phrase_prefix_and_phrase_prefix() -> None:
     assert parse_query('"al sham"').fuzzy_words == ()
 
 
+def test_a_prefix_expands_to_the_words_it_starts() -> None:
+    query = parse_query("duway* -jabal*").expanded(
+        lambda prefix: ["duwayli", "duwaylī"] if prefix == "duway" else []
+    )
+    assert query.match == '("duwayli" OR "duwaylī") NOT ("jabal" *)'
+    assert query.exclude == ('"jabal" *',)
+    assert parse_query('"al sha"*').expanded(lambda prefix: ["never"]).match == '("al sha" *)'
+
+
 def test_exclusion_joins_the_match_and_is_listed_apart() -> None:
     query = parse_query("strike -rumor")
     assert query.match == '("strike") NOT ("rumor")'

@@ -354,7 +354,8 @@ def _quote(text: str) -> str:
 
 
 Expansion = Callable[[str], Sequence[str]]
-"""Given a prefix, the words of the library that start with it."""
+"""Given a prefix, the words of the library that start with it (none: FTS5 matches the prefix
+itself)."""
 
 
 def _match(node: Node, expand: Expansion | None = None) -> str:
@@ -363,7 +364,9 @@ def _match(node: Node, expand: Expansion | None = None) -> str:
         if not node.prefix:
             return _quote(node.text)
         words = expand(node.text) if expand is not None and not node.phrase else ()
-        return " OR ".join([_quote(node.text) + " *", *map(_quote, words)])
+        if words:  # the words themselves: FTS5 finds each one's stem directly
+            return " OR ".join(map(_quote, words))
+        return _quote(node.text) + " *"
     if isinstance(node, AllOf):
         return _conjunction_match(list(node.operands), _position(node), expand)
     if isinstance(node, AnyOf):
@@ -412,9 +415,10 @@ class Query:
     first."""
 
     def expanded(self, expand: Expansion | None) -> Query:
-        """The query with its MATCH expressions made again, each prefix term also matching the
-        words `expand` gives for it (FTS5 stems a prefix like a word, which can cut it short:
-        `duway*` would look for `duwai`)."""
+        """The query with its MATCH expressions made again, each prefix term matching the
+        words `expand` gives for it, when it gives any: FTS5 stems a prefix like a word, which
+        can cut it short (`duway*` would look for `duwai`), and reads every word that starts
+        with it, which is slow."""
         positives = [clause for clause in self.texts if not isinstance(clause, Not)]
         match = name_match = None
         if positives:

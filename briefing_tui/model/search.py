@@ -13,6 +13,7 @@ so a search over an up-to-date index costs a directory walk and one query.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import difflib
 import hashlib
 import itertools
@@ -37,11 +38,20 @@ if TYPE_CHECKING:
     from .document import Document
     from .library import Library
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 3
 """Bumped whenever what is stored changes: an index of another version is rebuilt."""
 
-WEIGHTS = (10.0, 4.0, 1.0)
-"""bm25 weights of the columns: names and titles, then summaries and profiles, then other prose."""
+BM25 = "bm25(fts, 10.0, 4.0, 1.0, 0.0)"
+"""Column weights: names and titles, then summaries and profiles, then other prose; the facets
+(kind and status, for filtering) do not count."""
+NAMES_BM25 = "bm25(name_index, 1.0, 0.0)"
+
+CANDIDATES = 1000
+"""Matches ranked per tier, the most recently indexed first: ranking costs time per match, so
+a word found in tens of thousands of entities is ranked among its latest thousand."""
+
+SELECTIVE = 2000
+"""Filters that keep at most this many entities are applied before matching, others after."""
 
 NAME_BONUS = 1000.0
 """The score of a hit whose name or title matches every term is this plus the bm25 of its
@@ -57,6 +67,13 @@ KIND_ORDER = ("briefing", "actor", "place", "event", "question", "source", "judg
 
 MAX_EXPANSION = 40
 """A prefix that starts more words than this is left to FTS5's own prefix matching."""
+
+MMAP_BYTES = 1 << 30
+"""Read the index through memory mapping: fewer system calls on every page it reads."""
+
+OPTIMIZE_AFTER = 100
+"""Documents (re)indexed in one update beyond which the FTS5 indexes are merged into one
+segment (a second for 5,000 briefings)."""
 
 SNIPPET_TOKENS = 16
 _OPEN, _CLOSE = "\x02", "\x03"
@@ -103,19 +120,24 @@ CREATE TABLE IF NOT EXISTS entries(
     status TEXT,
     date_lower INTEGER,
     date_upper INTEGER,
-    origins TEXT
+    origins TEXT,
+    kind_rank INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS entries_doc ON entries(doc);
-CREATE INDEX IF NOT EXISTS entries_global ON entries(kind, entity) WHERE doc IS NULL;
+CREATE INDEX IF NOT EXISTS entries_global ON entries(entity) WHERE doc IS NULL;
+CREATE INDEX IF NOT EXISTS entries_briefing ON entries(briefing);
+CREATE INDEX IF NOT EXISTS entries_order ON entries(kind_rank, path, line);
+CREATE INDEX IF NOT EXISTS entries_status ON entries(status);
+CREATE INDEX IF NOT EXISTS entries_after ON entries(date_upper);
+CREATE INDEX IF NOT EXISTS entries_before ON entries(date_lower);
 CREATE TABLE IF NOT EXISTS entry_actors(entry INTEGER NOT NULL, actor TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS entry_actors_actor ON entry_actors(actor, entry);
 CREATE INDEX IF NOT EXISTS entry_actors_entry ON entry_actors(entry);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
-    names, summary, body, tokenize='porter unicode61 remove_diacritics 2'
+    names, summary, body, facets, tokenize='porter unicode61 remove_diacritics 2'
 );
-INSERT INTO fts(fts, rank) VALUES('rank', 'bm25({", ".join(map(str, WEIGHTS))})');
 CREATE VIRTUAL TABLE IF NOT EXISTS name_index USING fts5(
-    names, tokenize='porter unicode61 remove_diacritics 2'
+    names, facets, tokenize='porter unicode61 remove_diacritics 2'
 );
 CREATE TABLE IF NOT EXISTS words(key TEXT NOT NULL, word TEXT NOT NULL, PRIMARY KEY(key, word))
     WITHOUT ROWID;
@@ -185,7 +207,8 @@ def similarity(word: str, token: str) -> float:
     word to that start, when they are nearly equal (so `kilicd` finds `kilicdaroglu`)."""
     if word == token:
         return 1.0
-    score = difflib.SequenceMatcher(None, word, token).ratio()
+    matcher = difflib.SequenceMatcher(None, word, token)
+    score = matcher.ratio() if matcher.quick_ratio() >= FUZZY_THRESHOLD else 0.0
     if 4 <= len(word) < len(token):
         start = difflib.SequenceMatcher(None, word, token[: len(word)]).ratio()
         if start >= 0.85:
@@ -684,11 +707,13 @@ class SearchIndex:
             version = db.execute("PRAGMA user_version").fetchone()[0]
             tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
             if version == FORMAT_VERSION and tables >= _TABLES:
+                db.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
                 return db
             if version == 0 and not tables:
                 db.execute("PRAGMA journal_mode = WAL")
                 # IF NOT EXISTS throughout: another process may create it at the same moment.
                 db.executescript(f"BEGIN IMMEDIATE; {_SCHEMA} COMMIT;")
+                db.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
                 return db
         except sqlite3.DatabaseError as exc:
             if not _is_corrupt(exc):
@@ -852,6 +877,10 @@ class SearchIndex:
                 touched.update((kind, entity) for kind, entity, _ in records.definitions)
                 indexed.append(path)
             self._merge(touched, next_id)
+            if len(indexed) + len(gone) >= OPTIMIZE_AFTER:
+                # Many new segments: merge them, or every lookup probes each one.
+                db.execute("INSERT INTO fts(fts) VALUES ('optimize')")
+                db.execute("INSERT INTO name_index(name_index) VALUES ('optimize')")
             db.execute("COMMIT")
         except BaseException:
             if db.in_transaction:
@@ -894,20 +923,23 @@ class SearchIndex:
             rows.append(
                 (
                     next_id, doc, entry.kind, entry.entity, entry.briefing, entry.title, path,
-                    entry.line, entry.status, lower, upper, origins,
+                    entry.line, entry.status, lower, upper, origins, KIND_ORDER.index(entry.kind),
                 )
             )  # fmt: skip
-            texts.append((next_id, entry.names, entry.summary, entry.body))
+            facets = _facets(entry.kind, entry.status, lower, upper)
+            texts.append((next_id, entry.names, entry.summary, entry.body, facets))
             for text in (entry.names, entry.summary, entry.body):
                 words.update(_WORD.findall(text.lower()))
             actors.extend((next_id, actor) for actor in entry.actors)
             tokens.extend((next_id, token) for token in name_tokens(entry.fuzzy_names))
             next_id += 1
-        db.executemany("INSERT INTO entries VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-        db.executemany("INSERT INTO fts(rowid, names, summary, body) VALUES (?, ?, ?, ?)", texts)
+        db.executemany("INSERT INTO entries VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
         db.executemany(
-            "INSERT INTO name_index(rowid, names) VALUES (?, ?)",
-            [(t[0], t[1]) for t in texts if t[1]],
+            "INSERT INTO fts(rowid, names, summary, body, facets) VALUES (?, ?, ?, ?, ?)", texts
+        )
+        db.executemany(
+            "INSERT INTO name_index(rowid, names, facets) VALUES (?, ?, ?)",
+            [(t[0], t[1], t[4]) for t in texts if t[1]],
         )
         db.executemany("INSERT INTO entry_actors(entry, actor) VALUES (?, ?)", actors)
         db.executemany("INSERT INTO name_tokens(entry, token) VALUES (?, ?)", tokens)
@@ -943,6 +975,17 @@ class SearchIndex:
         parsed = parse_query(query) if isinstance(query, str) else query
         return self._guarded(lambda: self._search(parsed, max(limit, 0)), resync=True)
 
+    def _years(self) -> tuple[int, int] | None:
+        """The first and last year any dated entity may fall in."""
+        lowest, highest = self._db.execute(
+            "SELECT (SELECT min(date_lower) FROM entries WHERE date_lower > ?),"
+            " (SELECT max(date_upper) FROM entries WHERE date_upper < ?)",
+            (_NO_DAY_BEFORE, _NO_DAY_AFTER),
+        ).fetchone()
+        if lowest is None or highest is None:
+            return None
+        return dt.date.fromordinal(lowest).year, dt.date.fromordinal(highest).year
+
     def _expand(self, prefix: str) -> list[str]:
         """The library's words that start with `prefix` (diacritics folded), when few enough."""
         key = fold(prefix)
@@ -956,50 +999,101 @@ class SearchIndex:
 
     def _search(self, query: Query, limit: int) -> list[Hit]:
         query = query.expanded(self._expand)
-        where, params = _filters_sql(query)
+        plan = _Plan(query, self._years())
         db = self._db
         if query.match is None:
+            where, params = plan.all_filters()
             rows = db.execute(
-                f"SELECT e.id, 0.0 FROM entries e WHERE {where} ORDER BY "
-                + _KIND_ORDER_SQL
-                + ", e.path, e.line LIMIT ?",
+                f"SELECT e.id FROM entries e WHERE {where}"
+                " ORDER BY e.kind_rank, e.path, e.line LIMIT ?",
                 (*params, limit),
             ).fetchall()
-            return [self._hit(entry, score, None) for entry, score in rows]
+            return [self._hit(entry, 0.0, None) for (entry,) in rows]
+        selected: list[int] | None = None
+        if plan.selective:
+            selected = [
+                row[0]
+                for row in db.execute(
+                    f"SELECT e.id FROM entries e WHERE {plan.gather} LIMIT {SELECTIVE + 1}",
+                    plan.gather_params,
+                )
+            ]
+            if len(selected) > SELECTIVE:
+                selected = None
         # Hits whose name or title matches come first, ranked among themselves by the names
-        # alone: bm25 over the whole row saturates and penalises long profiles.
-        rows = db.execute(
-            "WITH named AS (SELECT rowid, rank FROM name_index WHERE name_index MATCH ?)"
-            " SELECT e.id, -fts.rank, -named.rank FROM fts JOIN entries e ON e.id = fts.rowid"
-            " LEFT JOIN named ON named.rowid = fts.rowid"
-            f" WHERE fts MATCH ? AND {where}"
-            " ORDER BY named.rank IS NULL, named.rank, fts.rank LIMIT ?",
-            (query.name_match, query.match, *params, limit),
-        ).fetchall()
-        hits = [
-            self._hit(entry, score if named is None else NAME_BONUS + named, query.match)
-            for entry, score, named in rows
-        ]
-        fuzzy = self._fuzzy(query, where, params) if query.fuzzy_words else []
-        found = {entry for entry, _, _ in rows}
-        extra = [
-            self._hit(entry, sim, None, tokens)
-            for entry, sim, tokens in fuzzy
-            if entry not in found
-        ]
-        if not extra:
-            return hits
-        if rows and rows[0][2] is not None:
+        # alone (bm25 over a whole row saturates and penalises long profiles); the rest
+        # follow when the names do not fill the page.
+        named = self._ranked(
+            "name_index", NAMES_BM25, plan.names_match, plan, selected, limit, set()
+        )
+        if named and query.exclude:
+            marks = ",".join(str(entry) for entry, _ in named)
+            excluded = {
+                row[0]
+                for row in db.execute(
+                    f"SELECT rowid FROM fts WHERE fts MATCH ? AND +rowid IN ({marks})",
+                    (plan.excluded_match,),
+                )
+            }
+            named = [(entry, score) for entry, score in named if entry not in excluded]
+        rows = [(entry, NAME_BONUS + score) for entry, score in named]
+        if len(rows) < limit:
+            seen = {entry for entry, _ in rows}
+            rows += self._ranked("fts", BM25, plan.match, plan, selected, limit - len(rows), seen)
+        near: list[tuple[int, float, set[str]]] = []
+        if query.fuzzy_words and plan.names_kinds and not (named and len(rows) >= limit):
+            found = {entry for entry, _ in rows}
+            near = [item for item in self._fuzzy(query, plan) if item[0] not in found][:limit]
+        if named:
             # A name was spelt right: near names come after everything that matched exactly.
-            floor = hits[-1].score
-            return (hits + [_rescored(hit, floor * hit.score * 0.5) for hit in extra])[:limit]
-        # Nothing matched a name: a misspelt name is the likeliest meaning, so it comes first.
-        top = hits[0].score if hits else 0.0
-        return ([_rescored(hit, top + hit.score) for hit in extra] + hits)[:limit]
+            floor = rows[-1][1] * 0.5
+            near = [(entry, floor * sim, tokens) for entry, sim, tokens in near]
+            order = [*((e, s, None) for e, s in rows), *near]
+        else:
+            # Nothing matched a name: a misspelt name is the likeliest meaning, so it comes first.
+            top = rows[0][1] if rows else 0.0
+            near = [(entry, top + sim, tokens) for entry, sim, tokens in near]
+            order = [*near, *((e, s, None) for e, s in rows)]
+        return [
+            self._hit(entry, score, None if tokens is not None else query.match, tokens)
+            for entry, score, tokens in order[:limit]
+        ]
 
-    def _fuzzy(
-        self, query: Query, where: str, params: Sequence[Any]
-    ) -> list[tuple[int, float, set[str]]]:
+    def _ranked(
+        self,
+        table: str,
+        bm25: str,
+        match: str,
+        plan: _Plan,
+        selected: list[int] | None,
+        limit: int,
+        skip: set[int],
+    ) -> list[tuple[int, float]]:
+        """The best (entry, score) of one FTS table for a MATCH and the plan's filters."""
+        if selected is not None:
+            if not selected:
+                return []
+            marks = ",".join(map(str, selected))
+            rows = self._db.execute(
+                f"SELECT rowid, {bm25} FROM {table} WHERE {table} MATCH ? AND +rowid IN ({marks})",
+                (match,),
+            ).fetchall()
+        elif plan.where != "1":
+            rows = self._db.execute(
+                f"SELECT e.id, {bm25} FROM {table} JOIN entries e ON e.id = {table}.rowid"
+                f" WHERE {table} MATCH ? AND {plan.where} ORDER BY {table}.rowid DESC LIMIT ?",
+                (match, *plan.params, max(CANDIDATES, 5 * limit)),
+            ).fetchall()
+        else:
+            rows = self._db.execute(
+                f"SELECT rowid, {bm25} FROM {table} WHERE {table} MATCH ?"
+                " ORDER BY rowid DESC LIMIT ?",
+                (match, max(CANDIDATES, 5 * limit)),
+            ).fetchall()
+        rows.sort(key=lambda row: row[1])  # bm25 is lower for better matches
+        return [(entry, -score) for entry, score in rows if entry not in skip][:limit]
+
+    def _fuzzy(self, query: Query, plan: _Plan) -> list[tuple[int, float, set[str]]]:
         """Actors and places whose names come close to every word of the query:
         (entry, mean similarity, matched tokens), most alike first."""
         db = self._db
@@ -1039,20 +1133,14 @@ class SearchIndex:
                 scores = {e: [*s, best[e]] for e, s in scores.items() if e in best}
         if not scores:
             return []
-        marks = ",".join("?" * len(scores))
+        where, params = plan.all_filters()
+        marks = ",".join(map(str, scores))
         allowed = {
             row[0]
             for row in db.execute(
-                f"SELECT e.id FROM entries e WHERE e.id IN ({marks}) AND {where}",
-                (*scores, *params),
+                f"SELECT e.id FROM entries e WHERE e.id IN ({marks}) AND {where}", params
             )
         }
-        if query.exclude:
-            for expression in query.exclude:
-                allowed -= {
-                    row[0]
-                    for row in db.execute("SELECT rowid FROM fts WHERE fts MATCH ?", (expression,))
-                }
         ranked = sorted(
             ((entry, sum(s) / len(s), tokens_of[entry]) for entry, s in scores.items()
              if entry in allowed),
@@ -1111,13 +1199,6 @@ class SearchIndex:
         return self._db.execute("SELECT COUNT(*) FROM entries").fetchone()[0]
 
 
-def _rescored(hit: Hit, score: float) -> Hit:
-    return Hit(
-        hit.id, hit.kind, hit.briefing, hit.title, hit.path, hit.line, round(score, 6),
-        hit.spans, hit.defined_in,
-    )  # fmt: skip
-
-
 def _is_corrupt(exc: sqlite3.DatabaseError) -> bool:
     code = getattr(exc, "sqlite_errorcode", None)
     if code is not None and code & 0xFF in _CORRUPT_CODES:
@@ -1134,56 +1215,155 @@ def _remove_database(location: Path) -> None:
 
 # ----------------------------------------------------------------------------- filters
 
-_KIND_ORDER_SQL = (
-    "CASE e.kind " + " ".join(f"WHEN '{k}' THEN {i}" for i, k in enumerate(KIND_ORDER)) + " END"
-)
-
 _FILTER_SQL = {
-    "kind": ("e.kind = ?", 1),
-    "status": ("e.status = ?", 1),
+    "kind": ("{+}e.kind_rank = ?", 1),
+    "status": ("{+}e.status = ?", 1),
     "in": (
-        "((e.doc IS NOT NULL AND e.briefing = ?)"
-        " OR (e.doc IS NULL AND e.entity IN (SELECT entity FROM mentions WHERE briefing = ?)))",
+        "({+}e.doc IN (SELECT id FROM documents WHERE briefing = ?)"
+        " OR (e.doc IS NULL AND {+}e.entity IN (SELECT entity FROM mentions WHERE briefing = ?)))",
         2,
     ),
     "tag": (
-        "(e.doc IN (SELECT doc FROM tags WHERE tag = ?)"
-        " OR (e.doc IS NULL AND e.entity IN (SELECT m.entity FROM mentions m"
+        "({+}e.doc IN (SELECT doc FROM tags WHERE tag = ?)"
+        " OR (e.doc IS NULL AND {+}e.entity IN (SELECT m.entity FROM mentions m"
         " JOIN tags t ON t.doc = m.doc WHERE t.tag = ?)))",
         2,
     ),
     "actor": (
-        "((e.kind = 'actor' AND e.entity = ?)"
-        " OR e.id IN (SELECT entry FROM entry_actors WHERE actor = ?)"
-        " OR (e.kind = 'briefing' AND e.doc IN (SELECT doc FROM mentions WHERE entity = ?)))",
+        "({+}e.id IN (SELECT entry FROM entry_actors WHERE actor = ?)"
+        " OR (e.doc IS NULL AND {+}e.entity = ? AND e.kind = 'actor')"
+        " OR (e.kind = 'briefing' AND {+}e.doc IN (SELECT doc FROM mentions WHERE entity = ?)))",
         3,
     ),
-    "after": ("e.date_upper >= ?", 1),
-    "before": ("e.date_lower <= ?", 1),
+    "after": ("{+}e.date_upper >= ?", 1),
+    "before": ("{+}e.date_lower <= ?", 1),
 }
+"""Each filter as a condition on `entries e`; `{+}` becomes `+` (no index) when the filter must
+not drive the query (SQLite would otherwise gather every row it keeps before sorting)."""
+
+_TEXT_COLUMNS = "{names summary body}"
+_YEAR_SPAN = 12
+"""A date spanning more years than this (or open-ended) gets the token `xyany`, not one per
+year."""
+_YEAR_WINDOW = 4
+"""after:/before: narrow the match by year tokens when they leave at most this many years
+(wider windows keep most rows anyway, and an OR of many years costs FTS5 more than it saves)."""
 
 
-def _filter_sql(node: Node, params: list[Any]) -> str:
+def _facets(kind: str, status: str | None, lower: int | None, upper: int | None) -> str:
+    """The facet tokens of an entity: its kind, status and the years its date may fall in."""
+    tokens = [f"xkind{kind}"]
+    if status:
+        tokens.append(f"xstatus{status}")
+    if lower is not None and upper is not None:
+        if lower == _NO_DAY_BEFORE or upper == _NO_DAY_AFTER:
+            tokens.append("xyany")
+        else:
+            first = dt.date.fromordinal(lower).year
+            last = dt.date.fromordinal(upper).year
+            if last - first >= _YEAR_SPAN:
+                tokens.append("xyany")
+            else:
+                tokens.extend(f"xy{year}" for year in range(first, last + 1))
+    return " ".join(tokens)
+
+
+def _filter_sql(node: Node, params: list[Any], driving: bool, negated: bool = False) -> str:
     if isinstance(node, Filter):
         sql, count = _FILTER_SQL[node.name]
-        value = node.day if node.name in ("after", "before") else node.value
+        if node.name == "kind":
+            value: Any = KIND_ORDER.index(node.value)
+        else:
+            value = node.day if node.name in ("after", "before") else node.value
         params.extend([value] * count)
-        return f"IFNULL({sql}, 0)"
+        sql = sql.replace("{+}", "" if driving else "+")
+        return f"IFNULL({sql}, 0)" if negated else sql
     if isinstance(node, Not):
-        return f"NOT {_filter_sql(node.operand, params)}"
+        return f"NOT {_filter_sql(node.operand, params, driving, not negated)}"
     if isinstance(node, AllOf | AnyOf):
         joiner = " AND " if isinstance(node, AllOf) else " OR "
-        return "(" + joiner.join(_filter_sql(child, params) for child in node.operands) + ")"
+        parts = (_filter_sql(child, params, driving, negated) for child in node.operands)
+        return "(" + joiner.join(parts) + ")"
     raise AssertionError(node)
 
 
-def _filters_sql(query: Query) -> tuple[str, list[Any]]:
-    """The SQL condition on `entries e` of the query's filters (and of negated text when the
-    query has no positive text), with its parameters."""
-    params: list[Any] = []
-    parts = [_filter_sql(node, params) for node in query.filters]
-    if query.match is None:
-        for expression in query.exclude:
+class _Plan:
+    """How a query runs: MATCH expressions for the text columns, with the filters FTS5 can
+    apply itself folded in as tokens of the `facets` column (kind, status, and the years a
+    narrow date window covers), whose rows it intersects fast; and the SQL condition on
+    `entries e` of every filter checked on the rows (dates exactly, and the rest)."""
+
+    def __init__(self, query: Query, years: tuple[int, int] | None) -> None:
+        self.query = query
+        required: list[str] = []
+        refused: list[str] = []
+        sql: list[Node] = []
+        window = list(years) if years else None
+        for clause in query.filters:
+            node = clause.operand if isinstance(clause, Not) else clause
+            facet = _facet_match(node)
+            if facet is None:
+                sql.append(clause)
+                if window and isinstance(clause, Filter) and clause.day is not None:
+                    year = dt.date.fromordinal(clause.day).year
+                    if clause.name == "after":
+                        window[0] = max(window[0], year)
+                    else:
+                        window[1] = min(window[1], year)
+            elif isinstance(clause, Not):
+                refused.append(facet)
+            else:
+                required.append(facet)
+        if window and window != list(years or ()) and window[1] - window[0] < _YEAR_WINDOW:
+            # The days are checked on each row; the years spare FTS5 the rows of other years.
+            span = range(window[0], window[1] + 1)
+            required.append(" OR ".join(['"xyany"', *(f'"xy{year}"' for year in span)]))
+        facets = "".join(f" AND {{facets}} : ({facet})" for facet in required)
+        facets += "".join(f" NOT {{facets}} : ({facet})" for facet in refused)
+        self.match = f"{_TEXT_COLUMNS} : ({query.match}){facets}" if query.match else ""
+        self.names_match = f"{{names}} : ({query.name_match}){facets}" if query.name_match else ""
+        self.excluded_match = " OR ".join(f"{_TEXT_COLUMNS} : ({e})" for e in query.exclude)
+        kinds = {"actor", "place"}
+        for clause in query.filters:
+            if isinstance(clause, Filter) and clause.name == "kind":
+                kinds &= {clause.value}
+            elif isinstance(clause, AnyOf) and _facet_match(clause):
+                kinds &= {c.value for c in clause.operands if isinstance(c, Filter)}
+        self.names_kinds = bool(kinds)
+        """Whether the filters let actors or places through (the fuzzy fallback finds only
+        those)."""
+        self.selective = any(
+            isinstance(clause, Filter) and clause.name in ("in", "actor") for clause in sql
+        )
+        """A filter that keeps few entities: gather those first, then match among them."""
+        self.params: list[Any] = []
+        self.where = " AND ".join(_filter_sql(n, self.params, False) for n in sql) or "1"
+        """The filters checked on each matching row (FTS5 drives: no index on `entries`)."""
+        self.gather_params: list[Any] = []
+        self.gather = " AND ".join(_filter_sql(n, self.gather_params, True) for n in sql) or "1"
+        """The filters as a query of their own, when they keep few entities."""
+
+    def all_filters(self) -> tuple[str, list[Any]]:
+        """Every filter (and negated text) as one SQL condition on `entries e`, for queries
+        with no text to match; only a filter that keeps few entities may use an index."""
+        driving = any(
+            isinstance(clause, Filter) and clause.name in ("in", "actor", "status")
+            for clause in self.query.filters
+        )
+        params: list[Any] = []
+        parts = [_filter_sql(node, params, driving) for node in self.query.filters]
+        if self.excluded_match:
             parts.append("e.id NOT IN (SELECT rowid FROM fts WHERE fts MATCH ?)")
-            params.append(expression)
-    return (" AND ".join(parts) or "1"), params
+            params.append(self.excluded_match)
+        return (" AND ".join(parts) or "1"), params
+
+
+def _facet_match(node: Node) -> str | None:
+    """The facets MATCH of a kind or status filter, or of an OR of them (else None)."""
+    if isinstance(node, Filter) and node.name in ("kind", "status"):
+        return f'"x{node.name}{node.value}"'
+    if isinstance(node, AnyOf) and all(
+        isinstance(child, Filter) and child.name in ("kind", "status") for child in node.operands
+    ):
+        return " OR ".join(f'"x{c.name}{c.value}"' for c in node.operands if isinstance(c, Filter))
+    return None
