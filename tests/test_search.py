@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from briefing_tui.model import loader
+from briefing_tui.model import search as search_module
 from briefing_tui.model.document import Document
 from briefing_tui.model.library import Library
 from briefing_tui.model.query import QueryError
@@ -752,3 +753,67 @@ def test_documents_built_by_hand_are_indexed(tmp_path: Path) -> None:
     with SearchIndex([tmp_path], use_cache=False) as index:
         index.index_documents([document])
         assert first(index, "shusha").id == "evt-shusha"
+
+
+# ----------------------------------------------------------------------------- plans
+
+
+def test_kind_and_status_filters_inside_the_match(index: SearchIndex) -> None:
+    hits = index.search("strike kind:event OR kind:question", limit=100)
+    assert {h.kind for h in hits} == {"event", "question"}
+    assert "q-toll" in ids(hits)
+    assert set(ids(index.search("camp OR telephone kind:event"))) == {"evt-strike", "evt-call"}
+    assert ids(index.search("camp OR telephone kind:event -status:confirmed")) == ["evt-call"]
+    assert ids(index.search("died status:open")) == ["q-toll"]
+
+
+def test_a_date_window_with_words(index: SearchIndex) -> None:
+    assert ids(index.search("strike after:2020-10-20 before:2020-10-31 kind:event")) == [
+        "evt-strike"
+    ]
+    assert index.search("strike after:2021 before:2021-12") == []
+    assert set(ids(index.search("offensive before:2019-12"))) == {
+        "evt-offensive",
+        "khan-shaykhun-2019",
+    }
+
+
+def test_a_selective_filter_with_words(index: SearchIndex) -> None:
+    assert ids(index.search("moscow actor:russia")) == ["evt-signing"]
+    assert ids(index.search("shusha in:karabakh-2020")) == ["evt-shusha"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "strike in:idlib-2020",
+        "strike actor:faylaq-al-sham",
+        "russia tag:syria",
+        "strike -in:karabakh-2020 after:2020",
+        "ceasefire OR strike kind:event",
+    ],
+)
+def test_every_plan_finds_the_same_hits(
+    index: SearchIndex, monkeypatch: pytest.MonkeyPatch, text: str
+) -> None:
+    gathered = kinds_and_ids(index.search(text, limit=100))
+    assert gathered
+    monkeypatch.setattr(search_module, "SELECTIVE", 0)  # filters checked on each matching row
+    assert kinds_and_ids(index.search(text, limit=100)) == gathered
+
+
+def test_ranking_looks_at_the_latest_candidates_only(
+    index: SearchIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    every = index.search("strike", limit=100)
+    monkeypatch.setattr(search_module, "CANDIDATES", 1)
+    few = index.search("strike", limit=1)
+    assert len(few) == 1 and few[0].id in ids(every)
+
+
+def test_many_files_are_checked_in_threads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = write_library(tmp_path)
+    alone = library_files([root])
+    monkeypatch.setattr(search_module, "STAT_THREADS_FROM", 1)
+    assert library_files([root]) == alone
+    assert len(alone) == 5

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Sequence
@@ -60,6 +59,8 @@ def run_search(
             hits = index.search(parsed, limit=limit)
     try:
         if as_json:
+            import json
+
             json.dump([hit.to_json() for hit in hits], out, ensure_ascii=False, indent=2)
             out.write("\n")
         else:

@@ -41,10 +41,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import TYPE_CHECKING
 
-from . import dates
 from .refs import GLOBAL_KINDS, LOCAL_KINDS
+
+if TYPE_CHECKING:
+    from typing import Literal
+
+    TokenKind = Literal["word", "phrase", "filter", "or", "minus", "open", "close"]
 
 FILTERS = ("kind", "in", "tag", "status", "actor", "after", "before")
 KINDS = GLOBAL_KINDS + LOCAL_KINDS
@@ -74,8 +78,6 @@ class QueryError(ValueError):
 
 
 # ----------------------------------------------------------------------------- tokens
-
-TokenKind = Literal["word", "phrase", "filter", "or", "minus", "open", "close"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,6 +294,8 @@ class _Parser:
 def _filter(token: Token) -> Filter:
     name, value, position = token.name, token.text, token.position
     if name in ("after", "before"):
+        from . import dates  # only dates need it: a plain search loads less
+
         try:
             date = dates.parse(value)
         except dates.DateError as exc:

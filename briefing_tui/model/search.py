@@ -14,29 +14,30 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import difflib
-import hashlib
 import itertools
-import json
 import os
 import re
 import sqlite3
 import stat
+import threading
 import unicodedata
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from . import dates
-from .links import find_links, plain
 from .query import AllOf, AnyOf, Filter, Node, Not, Query, parse_query
-from .refs import EntityRef
-from .text import one_line, visible
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from .document import Document
     from .library import Library
+    from .refs import EntityRef
+
+# What only indexing needs (text and link handling, dates, difflib, json) is imported where it
+# is used: a search over an up-to-date index should load as little as it can.
 
 FORMAT_VERSION = 3
 """Bumped whenever what is stored changes: an index of another version is rebuilt."""
@@ -62,6 +63,9 @@ FUZZY_THRESHOLD = 0.75
 
 SUFFIXES = (".yaml", ".yml")
 """Document files (as the loader finds them)."""
+
+STAT_THREADS_FROM = 1000
+"""Libraries of at least this many files are checked for changes by four threads."""
 
 KIND_ORDER = ("briefing", "actor", "place", "event", "question", "source", "judgment")
 
@@ -205,6 +209,8 @@ def similarity(word: str, token: str) -> float:
     """How alike a folded query word and a folded name token are, 0..1: difflib's ratio, or,
     for a word that may be the start of a longer token, a little less than the ratio of the
     word to that start, when they are nearly equal (so `kilicd` finds `kilicdaroglu`)."""
+    import difflib
+
     if word == token:
         return 1.0
     matcher = difflib.SequenceMatcher(None, word, token)
@@ -218,6 +224,9 @@ def similarity(word: str, token: str) -> float:
 
 def _prose(text: str | None) -> str:
     """Prose as indexed: links shown by their label, control characters made visible."""
+    from .links import plain
+    from .text import visible
+
     return visible(plain(text)) if text else ""
 
 
@@ -226,6 +235,8 @@ def _join(parts: Iterable[str | None]) -> str:
 
 
 def _bounds(text: str | None) -> tuple[int | None, int | None]:
+    from . import dates
+
     if not text:
         return None, None
     try:
@@ -282,6 +293,9 @@ def judgment_id(index: int, judgment: Any) -> str:
 
 def document_records(document: Document) -> DocumentRecords:
     """Every entity of a usable document as index rows (nothing for an unusable one)."""
+    from .links import find_links, plain
+    from .text import one_line, visible
+
     records = DocumentRecords()
     if document.registry is not None:
         for i, actor in enumerate(document.registry.actors):
@@ -425,6 +439,8 @@ def document_records(document: Document) -> DocumentRecords:
 
 
 def _actor_data(actor: Any, line: int, briefing: str | None) -> dict[str, Any]:
+    from .links import find_links
+
     notes = [relation.note for relation in actor.relations if relation.note]
     targets = {relation.target for relation in actor.relations}
     for text in (actor.profile, *notes):
@@ -444,6 +460,8 @@ def merged_record(
     kind: str, entity: str, definitions: list[tuple[str, dict[str, Any]]]
 ) -> EntryRecord:
     """The one row of an actor or place from its definitions, (file path, data) in file order."""
+    from .text import visible
+
     first = definitions[0][1]
     names = [data["name"] for _, data in definitions]
     aliases = [alias for _, data in definitions for alias in data["aliases"]]
@@ -494,6 +512,8 @@ class Hit:
     @property
     def ref(self) -> EntityRef:
         """The entity to open (an unnamed judgment opens its briefing)."""
+        from .refs import EntityRef
+
         if self.kind in ("briefing", "actor", "place"):
             return EntityRef(self.kind, self.id)  # type: ignore[arg-type]
         if self.kind == "judgment" and self.id.startswith("judgments["):
@@ -564,17 +584,14 @@ def library_files(paths: Iterable[str | Path]) -> dict[str, FileStat]:
     without looping, a file named on its own taken whatever its suffix), found without
     importing the loader and its dependencies.
     """
-    found: dict[str, FileStat] = {}
+    files: list[str] = []
     pending: list[str] = []
     for given in paths:
         try:
-            info = os.stat(given)
+            is_folder = stat.S_ISDIR(os.stat(given).st_mode)
         except OSError:
             continue
-        if stat.S_ISDIR(info.st_mode):
-            pending.append(os.path.realpath(given))
-        else:
-            found[os.path.realpath(given)] = (info.st_size, info.st_mtime_ns)
+        (pending if is_folder else files).append(os.path.realpath(given))
     visited: set[str] = set()
     while pending:
         folder = pending.pop()
@@ -593,10 +610,33 @@ def library_files(paths: Iterable[str | Path]) -> dict[str, FileStat]:
                 if entry.is_dir():
                     pending.append(real)
                 elif entry.name.endswith(SUFFIXES):
-                    info = entry.stat()
-                    found[real] = (info.st_size, info.st_mtime_ns)
+                    files.append(real)
             except OSError:
                 continue
+    return _stat_all(files)
+
+
+def _stat_all(files: list[str]) -> dict[str, FileStat]:
+    """(size, mtime) of each file that can be read, in a few threads when there are many:
+    the system calls run in parallel, and a large library is mostly waiting on them."""
+    found: dict[str, FileStat] = {}
+
+    def run(chunk: list[str]) -> None:
+        for path in chunk:
+            try:
+                info = os.stat(path)
+            except OSError:
+                continue
+            found[path] = (info.st_size, info.st_mtime_ns)
+
+    if len(files) < STAT_THREADS_FROM:
+        run(files)
+        return found
+    threads = [threading.Thread(target=run, args=(files[i::4],)) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
     return found
 
 
@@ -606,9 +646,9 @@ def index_location(paths: Sequence[str | Path], cache_dir: str | Path | None = N
         import platformdirs
 
         cache_dir = platformdirs.user_cache_dir("briefing-tui")
-    roots = sorted({os.path.realpath(p) for p in paths})
-    digest = hashlib.sha256("\0".join(roots).encode("utf-8", "surrogatepass")).hexdigest()
-    return Path(cache_dir) / "search" / f"{digest[:24]}.sqlite3"
+    key = "\0".join(sorted({os.path.realpath(p) for p in paths})).encode("utf-8", "surrogatepass")
+    # Two checksums make a 64-bit name; zlib is already loaded, hashlib would load OpenSSL.
+    return Path(cache_dir) / "search" / f"{zlib.crc32(key):08x}{zlib.adler32(key):08x}.sqlite3"
 
 
 @dataclass(frozen=True, slots=True)
@@ -840,6 +880,8 @@ class SearchIndex:
     def _apply(
         self, documents: Iterable[tuple[str, FileStat, Document]], removed: Iterable[str]
     ) -> Changes:
+        import json
+
         db = self._db
         indexed: list[str] = []
         gone: list[str] = []
@@ -914,6 +956,8 @@ class SearchIndex:
     def _insert(
         self, doc: int | None, path: str, entries: Sequence[EntryRecord], next_id: int
     ) -> int:
+        import json
+
         db = self._db
         rows, texts, actors, tokens = [], [], [], []
         words: set[str] = set()
@@ -953,6 +997,8 @@ class SearchIndex:
 
     def _merge(self, touched: set[tuple[str, str]], next_id: int) -> None:
         """Rebuild the one row of each touched actor and place from its definitions."""
+        import json
+
         db = self._db
         for kind, entity in sorted(touched):
             self._delete_entries("doc IS NULL AND kind = ? AND entity = ?", (kind, entity))
@@ -1151,6 +1197,8 @@ class SearchIndex:
     def _hit(
         self, entry: int, score: float, match: str | None, tokens: set[str] | None = None
     ) -> Hit:
+        import json
+
         db = self._db
         kind, entity, briefing, title, path, line, origins = db.execute(
             "SELECT kind, entity, briefing, title, path, line, origins FROM entries WHERE id = ?",
