@@ -9,11 +9,13 @@ the baseline (read + yaml.load), `load_document` for every file, and `Library.lo
 
 from __future__ import annotations
 
+import gc
 import re
 import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import yaml
@@ -21,6 +23,7 @@ import yaml
 from briefing_tui.model import loader
 
 BRIEFS = Path(__file__).resolve().parent.parent / "briefs"
+BASELINE = "baseline yaml.load (CSafeLoader)"
 
 
 def make_library(target: Path, copies: int) -> list[Path]:
@@ -72,13 +75,17 @@ def library(folder: Path) -> None:
     Library.load([folder])
 
 
-def best(run, rounds: int) -> float:
-    times = []
+def best_interleaved(runs: dict[str, Callable[[], object]], rounds: int) -> dict[str, float]:
+    """Best time of each run, taking turns round by round so a noisy machine hurts all alike."""
+    times: dict[str, float] = {}
     for _ in range(rounds):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return min(times)
+        for name, run in runs.items():
+            gc.collect()
+            start = time.perf_counter()
+            run()
+            elapsed = time.perf_counter() - start
+            times[name] = min(times.get(name, elapsed), elapsed)
+    return times
 
 
 def main() -> None:
@@ -90,15 +97,13 @@ def main() -> None:
         size = sum(p.stat().st_size for p in files)
         print(f"{len(files)} files, {size / 1e6:.1f} MB, libyaml: {yaml.__with_libyaml__}")
         ours(files)  # warm imports and caches once
-        results = {
-            "baseline yaml.load (CSafeLoader)": best(lambda: baseline(files), rounds),
-            "load_document": best(lambda: ours(files), rounds),
+        runs: dict[str, Callable[[], object]] = {
+            BASELINE: lambda: baseline(files),
+            "load_document": lambda: ours(files),
+            "Library.load": lambda: library(folder),
         }
-        try:
-            results["Library.load"] = best(lambda: library(folder), rounds)
-        except Exception as exc:  # the library is being written alongside
-            print(f"Library.load skipped: {type(exc).__name__}: {exc}")
-        base = results["baseline yaml.load (CSafeLoader)"]
+        results = best_interleaved(runs, rounds)
+        base = results[BASELINE]
         for name, seconds in results.items():
             print(f"{name:34} {seconds * 1000:8.1f} ms  {seconds / base:5.2f}x")
     finally:
