@@ -224,14 +224,15 @@ class BriefingApp(App[int]):
         for path, usable in after.items():
             if path in before:
                 continue
-            name = Path(path).name
+            name = one_line(Path(path).name)  # a file name is as untrusted as its text
             if usable:
                 text = f"{name} has errors; showing its last good version"
             else:
                 text = f"{name} has errors and cannot be shown"
             self.notify(text, title="Reloaded", severity="warning", markup=False)
         for path in before.keys() - after.keys():
-            self.notify(f"{Path(path).name} is valid again", title="Reloaded", markup=False)
+            name = one_line(Path(path).name)
+            self.notify(f"{name} is valid again", title="Reloaded", markup=False)
 
     def on_files_changed(self, message: FilesChanged) -> None:
         if self.library is None:

@@ -210,12 +210,6 @@ async def test_the_good_briefing_opens_among_every_hostile_file(tmp_path: Path) 
         assert app.is_running
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="BriefingApp._report_changes notifies f'{Path(path).name} has errors…' without "
-    "one_line(): a file name's ESC and bidi characters reach the terminal in the toast",
-)
 async def test_a_hostile_file_name_is_shown_visibly(tmp_path: Path) -> None:
     folder = tmp_path / "library"
     folder.mkdir()
@@ -229,7 +223,12 @@ async def test_a_hostile_file_name_is_shown_visibly(tmp_path: Path) -> None:
         await pilot.press("r")
         svg, rows = await screenshot_rows(app, pilot)
         assert_clean(svg, "banner and notifications about a broken file")
-        assert any("evil-␛]2;PWNED␇-⟨U+202E⟩.yaml" in row for row in rows)
+        assert any("evil-␛]2;PWNED␇-⟨U+202E⟩.yaml has errors" in row for row in rows)
+        hostile.write_text(head("evil"), encoding="utf-8")
+        await pilot.press("r")
+        svg, rows = await screenshot_rows(app, pilot)
+        assert_clean(svg, "notification about a file valid again")
+        assert any("evil-␛]2;PWNED␇-⟨U+202E⟩.yaml is valid again" in row for row in rows)
 
 
 async def test_a_huge_fatality_count_the_loader_accepts_shows(tmp_path: Path) -> None:
