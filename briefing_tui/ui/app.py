@@ -202,7 +202,7 @@ class BriefingApp(App[int]):
             ref = library.parse_ref(self.open_at)
             if ref is None:
                 self.notify(
-                    f"nothing in the library is called {self.open_at}",
+                    f"nothing in the library is called {one_line(self.open_at)}",
                     severity="warning",
                     markup=False,
                 )
