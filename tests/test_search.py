@@ -667,6 +667,7 @@ def test_a_database_damaged_inside_is_rebuilt_when_queried(cached: tuple[Path, P
         index.update()
         assert first(index, "erdgan").id == "recep-tayyip-erdogan"
         assert index.rebuilt
+        assert first(index, "duway*").id == "jabal-al-duwayli"  # the words were indexed again
 
 
 def test_another_format_version_is_rebuilt(cached: tuple[Path, Path]) -> None:
@@ -698,6 +699,26 @@ def test_a_read_only_database_falls_back_to_memory(cached: tuple[Path, Path]) ->
         index.update()
         assert not index.persistent
         assert "new" in {hit.briefing for hit in index.search("khan")}
+
+
+def test_an_index_locked_by_another_process_falls_back_to_memory(
+    cached: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, cache = cached
+    with reopen(root, cache) as index:
+        location = index.location
+    assert location is not None
+    (root / "new.yaml").write_text(OLDER.replace("khan-shaykhun-2019", "new"), encoding="utf-8")
+    monkeypatch.setattr(search_module, "BUSY_TIMEOUT", 0.05)
+    other = sqlite3.connect(location, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another process updating the same index
+    try:
+        with reopen(root, cache) as index:
+            assert not index.persistent
+            assert "new" in {hit.briefing for hit in index.search("khan")}
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
 
 
 def test_no_cache_means_memory(library_root: Path) -> None:

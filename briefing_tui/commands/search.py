@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import sys
 from collections.abc import Sequence
 from typing import TextIO
@@ -54,9 +55,13 @@ def run_search(
             status = 2
     hits: list[Hit] = []
     if existing:
-        with SearchIndex(existing, use_cache=use_cache) as index:
-            index.update()
-            hits = index.search(parsed, limit=limit)
+        try:
+            with SearchIndex(existing, use_cache=use_cache) as index:
+                index.update()
+                hits = index.search(parsed, limit=limit)
+        except (sqlite3.Error, OSError) as error:
+            print(f"{PROGRAM}: the search index failed: {error}", file=err)
+            return 2
     try:
         if as_json:
             import json

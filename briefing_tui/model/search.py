@@ -72,6 +72,9 @@ KIND_ORDER = ("briefing", "actor", "place", "event", "question", "source", "judg
 MAX_EXPANSION = 40
 """A prefix that starts more words than this is left to FTS5's own prefix matching."""
 
+BUSY_TIMEOUT = 10.0
+"""Seconds to wait for another process's update to the same index before working in memory."""
+
 MMAP_BYTES = 1 << 30
 """Read the index through memory mapping: fewer system calls on every page it reads."""
 
@@ -173,9 +176,12 @@ _TABLES = frozenset(
     | {"words", "name_tokens", "vocab", "vocab_trigrams"}
 )
 _CORRUPT_CODES = frozenset((sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB))
-_UNWRITABLE_CODES = frozenset(
-    (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_FULL)
-)
+_UNUSABLE_CODES = frozenset(
+    (
+        sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_IOERR,
+        sqlite3.SQLITE_FULL, sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED,
+    )
+)  # fmt: skip
 
 
 # ----------------------------------------------------------------------------- text
@@ -358,7 +364,7 @@ def document_records(document: Document) -> DocumentRecords:
             EntryRecord(
                 "event",
                 event.id,
-                visible(event.title),
+                one_line(event.title),
                 line("timeline", i),
                 names=visible(event.title),
                 summary=_prose(event.description),
@@ -398,7 +404,7 @@ def document_records(document: Document) -> DocumentRecords:
             EntryRecord(
                 "source",
                 source.id,
-                visible(source.title),
+                one_line(source.title),
                 line("sources", i),
                 names=visible(source.title),
                 summary=visible(source.publisher or ""),
@@ -426,7 +432,7 @@ def document_records(document: Document) -> DocumentRecords:
         EntryRecord(
             "briefing",
             bid,
-            visible(briefing.title),
+            one_line(briefing.title),
             line("title"),
             names=visible(briefing.title),
             summary=_join((_prose(briefing.summary), " ".join(briefing.tags))),
@@ -460,7 +466,7 @@ def merged_record(
     kind: str, entity: str, definitions: list[tuple[str, dict[str, Any]]]
 ) -> EntryRecord:
     """The one row of an actor or place from its definitions, (file path, data) in file order."""
-    from .text import visible
+    from .text import one_line, visible
 
     first = definitions[0][1]
     names = [data["name"] for _, data in definitions]
@@ -469,7 +475,7 @@ def merged_record(
     return EntryRecord(
         kind,
         entity,
-        visible(first["name"]),
+        one_line(first["name"]),
         first["line"],
         names=_join(map(visible, all_names)),
         summary=_join(_prose(data.get("profile")) for _, data in definitions),
@@ -698,8 +704,8 @@ class SearchIndex:
         """True when an unreadable or outdated database file was thrown away."""
         self._resync: Callable[[], Changes] | None = None
         self._words_seen: set[str] = set()
-        """Words written to the `words` table by this object (it only grows: a word that left
-        the library costs a useless alternative in a prefix's expansion, nothing more)."""
+        """Words written to the `words` table in this update (the table only grows: a word
+        that left the library costs a useless alternative in a prefix's expansion, no more)."""
         self._db = self._connect()
 
     @property
@@ -742,7 +748,9 @@ class SearchIndex:
 
     def _try_open(self, location: Path) -> sqlite3.Connection | None:
         """The open database, or None when it is corrupt or of another format version."""
-        db = sqlite3.connect(location, isolation_level=None, timeout=10, check_same_thread=False)
+        db = sqlite3.connect(
+            location, isolation_level=None, timeout=BUSY_TIMEOUT, check_same_thread=False
+        )
         try:
             version = db.execute("PRAGMA user_version").fetchone()[0]
             tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
@@ -780,7 +788,8 @@ class SearchIndex:
             code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
             if _is_corrupt(exc):
                 self._rebuild()
-            elif code in _UNWRITABLE_CODES and self.location is not None:
+            elif code in _UNUSABLE_CODES and self.location is not None:
+                # Not writable, or another process kept it locked past the timeout.
                 self._db.close()
                 self.location = None
                 self._db = self._connect()
@@ -886,6 +895,7 @@ class SearchIndex:
         indexed: list[str] = []
         gone: list[str] = []
         touched: set[tuple[str, str]] = set()
+        self._words_seen = set()
         db.execute("BEGIN IMMEDIATE")
         try:
             next_id = db.execute("SELECT IFNULL(MAX(id), 0) + 1 FROM entries").fetchone()[0]
@@ -1101,7 +1111,7 @@ class SearchIndex:
             near = [(entry, top + sim, tokens) for entry, sim, tokens in near]
             order = [*near, *((e, s, None) for e, s in rows)]
         return [
-            self._hit(entry, score, None if tokens is not None else query.match, tokens)
+            self._hit(entry, score, None if tokens is not None else plan.snippet_match, tokens)
             for entry, score, tokens in order[:limit]
         ]
 
@@ -1368,7 +1378,9 @@ class _Plan:
             required.append(" OR ".join(['"xyany"', *(f'"xy{year}"' for year in span)]))
         facets = "".join(f" AND {{facets}} : ({facet})" for facet in required)
         facets += "".join(f" NOT {{facets}} : ({facet})" for facet in refused)
-        self.match = f"{_TEXT_COLUMNS} : ({query.match}){facets}" if query.match else ""
+        self.snippet_match = f"{_TEXT_COLUMNS} : ({query.match})" if query.match else ""
+        """The text alone, for snippets (a facet token is never a hit to show)."""
+        self.match = f"{self.snippet_match}{facets}" if query.match else ""
         self.names_match = f"{{names}} : ({query.name_match}){facets}" if query.name_match else ""
         self.excluded_match = " OR ".join(f"{_TEXT_COLUMNS} : ({e})" for e in query.exclude)
         kinds = {"actor", "place"}
