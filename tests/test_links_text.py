@@ -44,3 +44,10 @@ def test_layout_whitespace_is_kept_and_folded_on_one_line() -> None:
     assert visible("a\tb\nc") == "a\tb\nc"
     assert not has_controls("a\tb\nc")
     assert one_line("a\n  b\tc") == "a b c"
+
+
+def test_a_label_may_wrap_onto_the_next_line_but_a_target_may_not() -> None:
+    (link,) = find_links("see the [[b#evt-call|call of\n  27 October]] here")
+    assert link.target == "b#evt-call"
+    assert link.label == "call of 27 October"
+    assert find_links("[[bro\nken]]") == []

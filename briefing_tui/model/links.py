@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_LINK = re.compile(r"\[\[([^\[\]|\n]*)(?:\|([^\[\]\n]*))?\]\]")
+# A label may wrap onto the next line, as prose in a YAML block scalar does; a target may not.
+_LINK = re.compile(r"\[\[([^\[\]|\n]*)(?:\|([^\[\]]*))?\]\]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,12 +35,17 @@ class Link:
         return self.label if self.label else self.target
 
 
+def _fold(label: str | None) -> str | None:
+    """A label with its line breaks and runs of spaces folded to single spaces."""
+    return " ".join(label.split()) or None if label else None
+
+
 def find_links(text: str) -> list[Link]:
     """Every link in a prose string, in order."""
     if "[[" not in text:
         return []
     return [
-        Link(m.group(1).strip(), m.group(2).strip() if m.group(2) else None, m.start(), m.end())
+        Link(m.group(1).strip(), _fold(m.group(2)), m.start(), m.end())
         for m in _LINK.finditer(text)
     ]
 
@@ -62,4 +68,4 @@ def plain(text: str) -> str:
     """Prose with each link replaced by what the reader shows for it (for search and snippets)."""
     if "[[" not in text:
         return text
-    return _LINK.sub(lambda m: (m.group(2) or m.group(1)).strip(), text)
+    return _LINK.sub(lambda m: _fold(m.group(2)) or m.group(1).strip(), text)
