@@ -240,7 +240,7 @@ class DocumentScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         path = one_line(self.diagnostic.path)
         with VerticalScroll(id="document") as frame:
-            frame.border_title = path
+            frame.border_title = Content(path)  # a str would be read as markup
             frame.border_subtitle = "read-only"
             yield Static(self._state(), id="document-state")
             for problem in self.problems:
