@@ -3,7 +3,9 @@ escape, C1, bidi or invisible character reaches the screen (each shows as a visi
 
 from __future__ import annotations
 
+import os
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,7 @@ from briefing_tui.model.refs import EntityRef
 from briefing_tui.model.text import has_controls
 from briefing_tui.ui.app import BriefingApp
 from briefing_tui.ui.screens.dossier import DossierScreen
+from briefing_tui.ui.screens.problems import numbered_lines
 from briefing_tui.ui.screens.sources import SourcesScreen
 from briefing_tui.ui.widgets.briefing_list import BriefingList
 
@@ -40,6 +43,13 @@ MARKUP_IN_PANES = {
     "actors": ["[@click=app.quit]Actor[/]", "[@click=app.quit]profile[/]", "$alias"],
     "questions": ["[@click=app.quit]Question[/]", "[@click=app.quit]claim[/]"],
 }
+
+
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The search index and anything else the reader keeps go to temporary folders."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
 
 
 @pytest.fixture
@@ -264,3 +274,91 @@ async def test_a_failed_load_is_reported_visibly(
         svg, rows = await screenshot_rows(app, pilot)
         assert_clean(svg, "a failed load")
         assert any("evil-␛]2;PWNED␇-⟨U+202E⟩" in row for row in rows)
+
+
+async def test_palette_search_and_problems_show_hostile_text_visibly(tmp_path: Path) -> None:
+    folder = make_library(tmp_path / "library")
+    app = reader([folder], "escapes-everywhere")
+    async with app.run_test(size=TABS, notifications=True) as pilot:
+        await loaded(app, pilot)
+        await pilot.press("ctrl+p", *"PWNED")
+        svg, rows = await screenshot_rows(app, pilot)
+        assert_clean(svg, "command palette")
+        assert find_on_screen(rows, "Actor ␛]2;PWNED␇") is not None
+        await pilot.press("escape")
+        await settle(app, pilot)
+
+        await pilot.press("slash", *"PWNED")
+        for _ in range(50):  # the search runs in a worker as the query is typed
+            svg, rows = await screenshot_rows(app, pilot)
+            if find_on_screen(rows, "Judgment ␛]2;PWNED␇") is not None:
+                break
+            await pilot.pause(0.1)
+        assert_clean(svg, "search results")
+        assert find_on_screen(rows, "Judgment ␛]2;PWNED␇") is not None
+        await pilot.press("escape")
+        await settle(app, pilot)
+
+        await pilot.press("p")
+        svg, rows = await screenshot_rows(app, pilot)
+        assert_clean(svg, "problems")
+        assert any("␛]2;PWNED␇: unknown field '\\x1b]2;PWNED\\x07'" in row for row in rows)
+
+
+async def test_markup_in_the_palette_is_text_and_opens_its_briefing(corpus_library: Path) -> None:
+    app = reader([corpus_library], GOOD_ID)
+    async with app.run_test(size=TABS) as pilot:
+        await loaded(app, pilot)
+        await pilot.press("ctrl+p", *"click=app.quit]Quit")
+        _, rows = await screenshot_rows(app, pilot)
+        assert find_on_screen(rows, "[@click=app.quit]Quit[/]") is not None
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.is_running
+        assert app.main_screen.shown == EntityRef("briefing", "markup-everywhere")
+
+
+PIPE_WAIT = 5.0
+"""Seconds to wait before deciding a read is blocked on a pipe (it should return at once)."""
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="problems.numbered_lines opens the file of a problem with a blocking open(): for "
+    "a FIFO (`fifo.yaml: not a regular file`) Enter in the problems view freezes the reader "
+    "forever, and a link to /dev/zero would read without end",
+)
+def test_the_problems_view_never_waits_on_a_pipe(tmp_path: Path) -> None:
+    fifo = tmp_path / "fifo.yaml"
+    os.mkfifo(fifo)
+    outcome: list[object] = []
+
+    def read() -> None:
+        try:
+            outcome.append(list(numbered_lines(fifo, 1)))
+        except OSError as error:
+            outcome.append(error)
+
+    reading = threading.Thread(target=read, daemon=True)
+    reading.start()
+    reading.join(PIPE_WAIT)
+    if reading.is_alive():
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))  # a writer releases the reader
+        reading.join(PIPE_WAIT)
+        pytest.fail("numbered_lines waited for a writer on a pipe")
+    assert isinstance(outcome[0], OSError)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="problems.numbered_lines keeps whole lines: the over-the-limit file is one 9 MiB "
+    "line, which the document view then renders (about 15 s with the reader frozen)",
+)
+def test_the_problems_view_cuts_a_huge_line(tmp_path: Path) -> None:
+    path = tmp_path / "one-line.yaml"
+    with open(path, "wb") as stream:
+        stream.write(b"x: " + b"y" * 20_000_000 + b"\nz: 1\n")
+    lines = list(numbered_lines(path, 1))
+    assert [number for number, _ in lines] == [1, 2]
+    assert len(lines[0][1]) < 100_000
+    assert lines[1][1] == "z: 1"
