@@ -3,6 +3,7 @@ id or aliases, and open the reader's views."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -23,6 +24,9 @@ if TYPE_CHECKING:
 
 DISCOVER_LIMIT = 300
 """Entities listed before anything is typed: enough to browse, few enough to show at once."""
+
+YIELD_EVERY = 200
+"""Destinations matched between two pauses that let the event loop run."""
 
 VIEWS = (
     ("Search the library", "Full-text search, as you type", "search"),
@@ -140,7 +144,11 @@ class LibraryCommands(Provider):
                     text=name,
                     help=help_text,
                 )
-        for destination in self._destinations:
+        for count, destination in enumerate(self._destinations, start=1):
+            if count % YIELD_EVERY == 0:
+                # Matching thousands of names takes a while: let the screen draw and the
+                # palette cancel this search when the reader types on.
+                await asyncio.sleep(0)
             score, best = max(
                 ((name_score(matcher, name), name) for name in destination.names),
                 key=lambda found: found[0],

@@ -179,3 +179,15 @@ async def test_the_search_reopens_with_the_last_query_and_markup_stays_literal()
         assert isinstance(screen, SearchScreen)
         assert screen.query_one("#search-input", Input).value == "alpha talks"
         assert screen.hits and screen.hits[0].ref == EntityRef("briefing", "alpha")
+
+
+async def test_enter_typed_before_the_results_come_opens_the_best_one() -> None:
+    app = reader([BRIEFS])
+    async with app.run_test(size=WIDE) as pilot:
+        await loaded(app, pilot)
+        await pilot.press("slash")
+        await pilot.pause()
+        await pilot.press(*"faylaw", "enter")
+        await settle(pilot, app)
+        assert isinstance(app.screen, DossierScreen)
+        assert app.screen.location.ref == FAYLAQ

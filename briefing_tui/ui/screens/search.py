@@ -188,6 +188,10 @@ class SearchScreen(ModalScreen[None]):
         """The results shown, best first."""
         self.query_text = ""
         """The query the results are for."""
+        self._searching: str | None = None
+        """The query a worker is searching for, until its results are shown."""
+        self._open_when_found: str | None = None
+        """A query Enter was pressed on before its results came: open its best one then."""
 
     @property
     def reader(self) -> BriefingApp:
@@ -222,6 +226,8 @@ class SearchScreen(ModalScreen[None]):
     def _query_changed(self, event: Input.Changed) -> None:
         event.stop()
         text = event.value
+        self._open_when_found = None
+        self._searching = None
         library = self.reader.library
         if not text.strip():
             self.workers.cancel_group(self, "search")
@@ -240,6 +246,7 @@ class SearchScreen(ModalScreen[None]):
             return
         if not self.reader.library_search.ready_for(library):
             self._status(Content("Indexing the library…"))
+        self._searching = text
         self.run_search(text, query, library)
 
     @work(thread=True, exclusive=True, group="search")
@@ -272,11 +279,16 @@ class SearchScreen(ModalScreen[None]):
     def _results_found(self, message: ResultsFound) -> None:
         if message.text != self.query_one("#search-input", Input).value:
             return  # an older query's answer, overtaken by typing
+        self._searching = None
         if message.error is not None:
             self._show([], "")
             self._failed(message.error)
             return
         self._show(message.hits, message.text)
+        if self._open_when_found == message.text and message.hits:
+            self._open_when_found = None
+            self.open_result(0)
+            return
         count = len(message.hits)
         if count:
             more = " or more" if count >= RESULT_LIMIT else ""
@@ -339,8 +351,12 @@ class SearchScreen(ModalScreen[None]):
 
     def action_open(self) -> None:
         """Open the chosen result (the best one unless another was chosen)."""
-        if not self.hits or self.query_text != self.query_one("#search-input", Input).value:
-            self.notify("No results to open yet.", markup=False, timeout=2)
+        text = self.query_one("#search-input", Input).value
+        if self.query_text != text and self._searching == text:
+            self._open_when_found = text  # the search is under way: open when it answers
+            return
+        if not self.hits or self.query_text != text:
+            self.notify("No results to open.", markup=False, timeout=2)
             return
         highlighted = self.query_one("#search-results", OptionList).highlighted
         self.open_result(highlighted or 0)
