@@ -2,7 +2,8 @@
 
 Copies the bundled briefs into a temporary folder many times over (each copy with its own
 ids, so the library links them as it would real files), then times, best of several rounds:
-the baseline (read + yaml.load), `load_document` for every file, and `Library.load`.
+the baseline (read + yaml.load), `load_document` for every file, and `Library.load`
+(CPU time of this process, which other processes on the machine disturb least).
 
     .venv/bin/python benchmarks/bench_loader.py [copies] [rounds]
 """
@@ -76,14 +77,15 @@ def library(folder: Path) -> None:
 
 
 def best_interleaved(runs: dict[str, Callable[[], object]], rounds: int) -> dict[str, float]:
-    """Best time of each run, taking turns round by round so a noisy machine hurts all alike."""
+    """Best CPU time of each run, taking turns round by round: on a shared machine wall time
+    measures the neighbours as much as the code."""
     times: dict[str, float] = {}
     for _ in range(rounds):
         for name, run in runs.items():
             gc.collect()
-            start = time.perf_counter()
+            start = time.process_time()
             run()
-            elapsed = time.perf_counter() - start
+            elapsed = time.process_time() - start
             times[name] = min(times.get(name, elapsed), elapsed)
     return times
 
