@@ -322,12 +322,6 @@ PIPE_WAIT = 5.0
 """Seconds to wait before deciding a read is blocked on a pipe (it should return at once)."""
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="problems.numbered_lines opens the file of a problem with a blocking open(): for "
-    "a FIFO (`fifo.yaml: not a regular file`) Enter in the problems view freezes the reader "
-    "forever, and a link to /dev/zero would read without end",
-)
 def test_the_problems_view_never_waits_on_a_pipe(tmp_path: Path) -> None:
     fifo = tmp_path / "fifo.yaml"
     os.mkfifo(fifo)
@@ -349,11 +343,6 @@ def test_the_problems_view_never_waits_on_a_pipe(tmp_path: Path) -> None:
     assert isinstance(outcome[0], OSError)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="problems.numbered_lines keeps whole lines: the over-the-limit file is one 9 MiB "
-    "line, which the document view then renders (about 15 s with the reader frozen)",
-)
 def test_the_problems_view_cuts_a_huge_line(tmp_path: Path) -> None:
     path = tmp_path / "one-line.yaml"
     with open(path, "wb") as stream:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -182,3 +183,28 @@ async def test_a_valid_library_has_no_problems() -> None:
         await pilot.press("q")
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)
+
+
+async def test_a_pipe_or_an_endless_line_never_freezes_the_raw_view(tmp_path: Path) -> None:
+    root = tmp_path / "library"
+    shutil.copytree(FIXTURE_LIBRARY, root)
+    os.mkfifo(root / "pipe.yaml")
+    (root / "long.yaml").write_bytes(b"schema: [" + b"y" * 3_000_000 + b"\nz: \x1b\n")
+    app = reader([root], open_at="alpha")
+    async with app.run_test(size=WIDE) as pilot:
+        await loaded(app, pilot)
+        await open_problems(pilot, app)
+        await choose(pilot, app, "pipe.yaml")
+        screen = app.screen
+        assert isinstance(screen, DocumentScreen)
+        texts = [str(widget.render()) for widget in screen.query(Static)]
+        assert any("cannot be read" in text and "not a regular file" in text for text in texts)
+        await pilot.press("escape")
+        await pilot.pause()
+        await choose(pilot, app, "long.yaml")
+        screen = app.screen
+        assert isinstance(screen, DocumentScreen)
+        first = str(screen.query_one("#line-1", Static).render())
+        assert first.startswith("1 │ schema: [yyy") and first.endswith("…")
+        assert len(first) < 10_000
+        assert str(screen.query_one("#line-2", Static).render()) == "2 │ z: ␛"

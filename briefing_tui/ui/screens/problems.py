@@ -3,11 +3,13 @@ in the reader when it can be shown, else as its raw text around the line."""
 
 from __future__ import annotations
 
+import errno
+import os
 import re
+import stat
 from collections.abc import Iterator, Sequence
-from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, BinaryIO, ClassVar, cast
 
 from textual import on
 from textual.app import ComposeResult
@@ -30,6 +32,8 @@ if TYPE_CHECKING:
 SEVERITY_STYLES = {"error": "bold $text-error", "warning": "bold $text-warning"}
 CONTEXT_LINES = 12
 """Lines of raw text shown on each side of the line a problem is on."""
+LINE_LIMIT = 4000
+"""Bytes of a line shown in the raw view; the rest is cut (one line may be megabytes)."""
 LOCAL_KINDS = {
     "timeline": "event",
     "questions": "question",
@@ -130,12 +134,38 @@ def shows_in_reader(document: Document | None) -> bool:
 def numbered_lines(
     path: Path, line: int, context: int = CONTEXT_LINES
 ) -> Iterator[tuple[int, str]]:
-    """(number, text) of the file's lines around `line`, made visible; reads only that far."""
-    first = max(1, line - context)
-    with path.open(encoding="utf-8", errors="replace", newline="") as file:
-        chosen = islice(file, first - 1, line + context)
-        for number, text in enumerate(chosen, start=first):
-            yield number, visible(text.rstrip("\r\n").expandtabs(4))
+    """(number, text) of the file's lines around `line`, made visible, each cut at
+    `LINE_LIMIT` bytes; reads only that far. Raises OSError for anything but a regular file:
+    a pipe would never answer, a device never end."""
+    first, last = max(1, line - context), line + context
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
+        file = os.fdopen(descriptor, "rb")
+    except BaseException:
+        os.close(descriptor)
+        raise
+    with file:
+        for number in range(1, last + 1):
+            raw = file.readline(LINE_LIMIT)
+            if not raw:
+                return
+            cut = not raw.endswith(b"\n") and _skip_rest_of_line(file)
+            if number < first:
+                continue
+            text = raw.decode("utf-8", errors="replace").rstrip("\r\n").expandtabs(4)
+            yield number, visible(text) + ("…" if cut else "")
+
+
+def _skip_rest_of_line(file: BinaryIO) -> bool:
+    """Read past the end of an overlong line; True when there was more of it."""
+    skipped = False
+    while chunk := file.readline(1 << 16):
+        skipped = True
+        if chunk.endswith(b"\n"):
+            break
+    return skipped
 
 
 class ProblemsScreen(Screen[None]):
