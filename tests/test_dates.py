@@ -93,3 +93,16 @@ def test_times_with_offsets_sort_in_utc() -> None:
     moscow_midnight = parse("2020-11-10T00:00:00+03:00")
     late_utc = parse("2020-11-09T22:00:00Z")
     assert moscow_midnight.sort_key() < late_utc.sort_key()
+
+
+@pytest.mark.parametrize(
+    ("text", "human"),
+    [
+        ("2020-11-10T00:00:00+03:00", "10 Nov 2020 00:00 UTC+3"),
+        ("2020-03-06T00:01", "6 Mar 2020 00:01"),
+        ("2020-03-06T14:30:15Z", "6 Mar 2020 14:30:15 UTC"),
+        ("2020-03-06T10:00+05:30", "6 Mar 2020 10:00 UTC+5:30"),
+    ],
+)
+def test_times_read_as_a_person_writes_them(text: str, human: str) -> None:
+    assert parse(text).human() == human

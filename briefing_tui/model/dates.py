@@ -59,7 +59,7 @@ class Instant:
         else:
             shown = f"{self.lower.day} {_MONTHS[self.lower.month - 1]} {self.lower.year}"
             if self.time:
-                shown += f" {self.time}"
+                shown += " " + _short_time(self.time)
         if self.approximate:
             shown = "~" + shown
         if self.uncertain:
@@ -117,6 +117,22 @@ class EdtfDate:
         left = self.start.human() if self.start else "…"
         right = self.end.human() if self.end else ""
         return f"{left} – {right}".rstrip()
+
+
+def _short_time(time: str) -> str:
+    """`00:01:00+03:00` → `00:01 UTC+3`; `14:30:15Z` → `14:30:15 UTC`; seconds only when set."""
+    match = re.fullmatch(r"(\d{2}:\d{2})(:\d{2})?(Z|([+-])(\d{2}):?(\d{2})?)?", time)
+    if not match:
+        return time
+    clock, seconds, zone, sign, hours, minutes = match.groups()
+    if seconds and seconds != ":00":
+        clock += seconds
+    if zone == "Z":
+        return f"{clock} UTC"
+    if zone:
+        tail = f":{minutes}" if minutes and minutes != "00" else ""
+        return f"{clock} UTC{sign}{int(hours)}{tail}"
+    return clock
 
 
 def normalize(value: object) -> str:
