@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -12,6 +13,7 @@ import pytest
 from test_search import write_library
 
 from briefing_tui.__main__ import main
+from briefing_tui.commands import search as command
 
 
 def line_of(path: Path, text: str) -> int:
@@ -130,6 +132,7 @@ def test_control_characters_never_reach_the_terminal(
 _PROBE = """
 import sys
 from briefing_tui.__main__ import main
+from briefing_tui.commands import search as command
 code = main(["search", "erdgan", "lib"])
 heavy = sorted({m.split(".")[0] for m in sys.modules} & {"textual", "rich", "pydantic", "yaml"})
 print(code, ",".join(heavy))
@@ -156,3 +159,15 @@ def test_the_warm_path_imports_no_ui_and_no_parser(library: Path) -> None:
     (library / "karabakh-2020.yaml").touch()
     changed = probe()
     assert changed[0] == "0" and "pydantic" in changed[1] and "textual" not in changed[1]
+
+
+def test_progress_is_shown_only_for_large_libraries() -> None:
+    err = io.StringIO()
+    show = command._progress(err)
+    show(1, 10)
+    assert err.getvalue() == ""
+    show(1, 300)
+    show(300, 300)
+    assert err.getvalue() == (
+        "\rbriefing-tui search: indexing 1/300 files\rbriefing-tui search: indexing 300/300 files\n"
+    )

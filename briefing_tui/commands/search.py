@@ -5,13 +5,15 @@ from __future__ import annotations
 import os
 import sqlite3
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TextIO
 
 from ..model.query import QueryError, parse_query
 from ..model.search import Hit, SearchIndex
 
 PROGRAM = "briefing-tui search"
+PROGRESS_FROM = 200
+"""Files to (re)index from which the command says how far it has got."""
 
 
 def format_hit(hit: Hit) -> str:
@@ -24,6 +26,17 @@ def _report_query_error(query: str, error: QueryError, err: TextIO) -> None:
     if error.position is not None:
         shown = " ".join(query.split("\n"))
         print(f"  {shown}\n  {' ' * error.position}^", file=err)
+
+
+def _progress(err: TextIO) -> Callable[[int, int], None]:
+    """Tell a person at a terminal how indexing a large library goes (on one line)."""
+
+    def show(done: int, total: int) -> None:
+        if total >= PROGRESS_FROM:
+            end = "\n" if done == total else ""
+            print(f"\r{PROGRAM}: indexing {done}/{total} files", end=end, file=err, flush=True)
+
+    return show
 
 
 def run_search(
@@ -57,7 +70,7 @@ def run_search(
     if existing:
         try:
             with SearchIndex(existing, use_cache=use_cache) as index:
-                index.update()
+                index.update(progress=_progress(err) if err.isatty() else None)
                 hits = index.search(parsed, limit=limit)
         except (sqlite3.Error, OSError) as error:
             print(f"{PROGRAM}: the search index failed: {error}", file=err)

@@ -929,11 +929,16 @@ class SearchIndex:
                 touched.update((kind, entity) for kind, entity, _ in records.definitions)
                 indexed.append(path)
             self._merge(touched, next_id)
-            if len(indexed) + len(gone) >= OPTIMIZE_AFTER:
+            large = len(indexed) + len(gone) >= OPTIMIZE_AFTER
+            if large:
                 # Many new segments: merge them, or every lookup probes each one.
                 db.execute("INSERT INTO fts(fts) VALUES ('optimize')")
                 db.execute("INSERT INTO name_index(name_index) VALUES ('optimize')")
             db.execute("COMMIT")
+            if large and self.location is not None:
+                # Move the pages into the database: read through a large WAL, every page
+                # costs a lookup in its index first.
+                db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         except BaseException:
             if db.in_transaction:
                 db.execute("ROLLBACK")
@@ -1080,14 +1085,22 @@ class SearchIndex:
         # alone (bm25 over a whole row saturates and penalises long profiles); the rest
         # follow when the names do not fill the page.
         named = self._ranked(
-            "name_index", NAMES_BM25, plan.names_match, plan, selected, limit, set()
+            "name_index",
+            NAMES_BM25,
+            plan.names_match,
+            plan.names_text,
+            plan,
+            selected,
+            limit,
+            set(),
         )
         if named and query.exclude:
+            # Names cannot tell whether the prose holds an excluded term: ask each hit.
             marks = ",".join(str(entry) for entry, _ in named)
             excluded = {
                 row[0]
                 for row in db.execute(
-                    f"SELECT rowid FROM fts WHERE fts MATCH ? AND +rowid IN ({marks})",
+                    f"SELECT rowid FROM fts WHERE fts MATCH ? AND rowid IN ({marks})",
                     (plan.excluded_match,),
                 )
             }
@@ -1095,7 +1108,9 @@ class SearchIndex:
         rows = [(entry, NAME_BONUS + score) for entry, score in named]
         if len(rows) < limit:
             seen = {entry for entry, _ in rows}
-            rows += self._ranked("fts", BM25, plan.match, plan, selected, limit - len(rows), seen)
+            rows += self._ranked(
+                "fts", BM25, plan.match, plan.text, plan, selected, limit - len(rows), seen
+            )
         near: list[tuple[int, float, set[str]]] = []
         if query.fuzzy_words and plan.names_kinds and not (named and len(rows) >= limit):
             found = {entry for entry, _ in rows}
@@ -1119,32 +1134,64 @@ class SearchIndex:
         self,
         table: str,
         bm25: str,
-        match: str,
+        full: str,
+        text: str,
         plan: _Plan,
         selected: list[int] | None,
         limit: int,
         skip: set[int],
     ) -> list[tuple[int, float]]:
-        """The best (entry, score) of one FTS table for a MATCH and the plan's filters."""
+        """The best (entry, score) of one FTS table: the entries matching `full` (the text,
+        exclusions and facets) and the plan's SQL filters, the latest `CANDIDATES` of them,
+        ranked by bm25 over `text` (the positive terms) alone. bm25 first reads every row of
+        every phrase it is given, so facet tokens, found in tens of thousands of rows, stay
+        out of it."""
+        db = self._db
+        count = max(CANDIDATES, 5 * limit)
         if selected is not None:
             if not selected:
                 return []
-            marks = ",".join(map(str, selected))
-            rows = self._db.execute(
-                f"SELECT rowid, {bm25} FROM {table} WHERE {table} MATCH ? AND +rowid IN ({marks})",
-                (match,),
-            ).fetchall()
+            ids = [
+                row[0]
+                for row in db.execute(
+                    f"SELECT rowid FROM {table} WHERE {table} MATCH ?"
+                    f" AND rowid BETWEEN ? AND ? AND +rowid IN ({','.join(map(str, selected))})",
+                    (full, min(selected), max(selected)),
+                )
+            ]
         elif plan.where != "1":
-            rows = self._db.execute(
-                f"SELECT e.id, {bm25} FROM {table} JOIN entries e ON e.id = {table}.rowid"
-                f" WHERE {table} MATCH ? AND {plan.where} ORDER BY {table}.rowid DESC LIMIT ?",
-                (match, *plan.params, max(CANDIDATES, 5 * limit)),
-            ).fetchall()
+            ids = [
+                row[0]
+                for row in db.execute(
+                    f"SELECT e.id FROM {table} JOIN entries e ON e.id = {table}.rowid"
+                    f" WHERE {table} MATCH ? AND {plan.where} ORDER BY {table}.rowid DESC LIMIT ?",
+                    (full, *plan.params, count),
+                )
+            ]
+        elif full != text:
+            ids = [
+                row[0]
+                for row in db.execute(
+                    f"SELECT rowid FROM {table} WHERE {table} MATCH ? ORDER BY rowid DESC LIMIT ?",
+                    (full, count),
+                )
+            ]
         else:
-            rows = self._db.execute(
+            ids = None
+        if ids is None:
+            rows = db.execute(
                 f"SELECT rowid, {bm25} FROM {table} WHERE {table} MATCH ?"
                 " ORDER BY rowid DESC LIMIT ?",
-                (match, max(CANDIDATES, 5 * limit)),
+                (text, count),
+            ).fetchall()
+        else:
+            ids = [entry for entry in ids if entry not in skip]
+            if not ids:
+                return []
+            rows = db.execute(
+                f"SELECT rowid, {bm25} FROM {table} WHERE {table} MATCH ?"
+                f" AND rowid BETWEEN ? AND ? AND +rowid IN ({','.join(map(str, ids))})",
+                (text, min(ids), max(ids)),
             ).fetchall()
         rows.sort(key=lambda row: row[1])  # bm25 is lower for better matches
         return [(entry, -score) for entry, score in rows if entry not in skip][:limit]
@@ -1381,7 +1428,10 @@ class _Plan:
         self.snippet_match = f"{_TEXT_COLUMNS} : ({query.match})" if query.match else ""
         """The text alone, for snippets (a facet token is never a hit to show)."""
         self.match = f"{self.snippet_match}{facets}" if query.match else ""
-        self.names_match = f"{{names}} : ({query.name_match}){facets}" if query.name_match else ""
+        self.names_text = f"{{names}} : ({query.name_match})" if query.name_match else ""
+        self.names_match = f"{self.names_text}{facets}" if query.name_match else ""
+        self.text = f"{_TEXT_COLUMNS} : ({query.name_match})" if query.name_match else ""
+        """The positive terms alone: what bm25 ranks by."""
         self.excluded_match = " OR ".join(f"{_TEXT_COLUMNS} : ({e})" for e in query.exclude)
         kinds = {"actor", "place"}
         for clause in query.filters:
