@@ -138,18 +138,18 @@ def test_negated_filters_and_or_between_filters() -> None:
 
 
 def test_tokens_carry_positions() -> None:
-    tokens = tokenize('ab "c d"* -(x OR kind:event)')
+    tokens = tokenize('ab "c de"* -(x OR kind:event)')
     assert [(t.kind, t.position) for t in tokens] == [
         ("word", 0),
         ("phrase", 3),
-        ("minus", 10),
-        ("open", 11),
-        ("word", 12),
-        ("or", 14),
-        ("filter", 17),
-        ("close", 27),
+        ("minus", 11),
+        ("open", 12),
+        ("word", 13),
+        ("or", 15),
+        ("filter", 18),
+        ("close", 28),
     ]
-    assert tokens[1].prefix and tokens[1].text == "c d"
+    assert tokens[1].prefix and tokens[1].text == "c de"
 
 
 @pytest.mark.parametrize(
@@ -177,6 +177,9 @@ def test_tokens_carry_positions() -> None:
         ("russia -", "'-' must be followed by", 7),
         ("er*do", "'*' can only end a word", 0),
         ("**", "'*' can only end a word", 0),
+        ("a*", "a prefix needs at least two letters or digits", 0),
+        ("al-h*", "a prefix needs at least two letters or digits", 0),
+        ('"al h"*', "a prefix needs at least two letters or digits", 0),
         ("&&", "no letters or digits", 0),
         ('"--"', "no letters or digits", 0),
         ("a OR -b", "a negated term cannot stand alone in an OR", 6),

@@ -61,6 +61,7 @@ _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _FILTER_NAME = re.compile(r"^[A-Za-z_]+$")
 _WORD_END = frozenset(' \t\n\r\f\v()"')
 _CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_ALNUM = re.compile(r"[^\W_]+")
 
 
 class QueryError(ValueError):
@@ -135,6 +136,8 @@ def _read_phrase(query: str, start: int) -> tuple[str, int, bool]:
         raise QueryError(f"the phrase {text!r} has no letters or digits to search for", start)
     after = end + 1
     prefix = after < len(query) and query[after] == "*"
+    if prefix:
+        _check_prefix(text, start)
     return text, after + prefix, prefix
 
 
@@ -166,11 +169,20 @@ def _read_word(query: str, start: int) -> tuple[Token, int]:
         raise QueryError("'*' can only end a word (a prefix search, like erdo*)", start)
     if not _searchable(stem):
         raise QueryError(f"{word!r} has no letters or digits to search for", start)
+    if prefix:
+        _check_prefix(stem, start)
     return Token("word", stem, start, prefix=prefix), i
 
 
 def _searchable(text: str) -> bool:
     return any(ch.isalnum() for ch in text)
+
+
+def _check_prefix(text: str, position: int) -> None:
+    """A prefix of one letter would match most of the library (and slowly)."""
+    words = _ALNUM.findall(text)
+    if not words or len(words[-1]) < 2:
+        raise QueryError("a prefix needs at least two letters or digits before '*'", position)
 
 
 # ----------------------------------------------------------------------------- syntax tree

@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 # What only indexing needs (text and link handling, dates, difflib, json) is imported where it
 # is used: a search over an up-to-date index should load as little as it can.
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 """Bumped whenever what is stored changes: an index of another version is rebuilt."""
 
 BM25 = "bm25(fts, 10.0, 4.0, 1.0, 0.0)"
@@ -141,10 +141,11 @@ CREATE TABLE IF NOT EXISTS entry_actors(entry INTEGER NOT NULL, actor TEXT NOT N
 CREATE INDEX IF NOT EXISTS entry_actors_actor ON entry_actors(actor, entry);
 CREATE INDEX IF NOT EXISTS entry_actors_entry ON entry_actors(entry);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
-    names, summary, body, facets, tokenize='porter unicode61 remove_diacritics 2'
+    names, summary, body, facets, tokenize='porter unicode61 remove_diacritics 2',
+    prefix='2 3'
 );
 CREATE VIRTUAL TABLE IF NOT EXISTS name_index USING fts5(
-    names, facets, tokenize='porter unicode61 remove_diacritics 2'
+    names, facets, tokenize='porter unicode61 remove_diacritics 2', prefix='2 3'
 );
 CREATE TABLE IF NOT EXISTS words(key TEXT NOT NULL, word TEXT NOT NULL, PRIMARY KEY(key, word))
     WITHOUT ROWID;
@@ -1069,7 +1070,7 @@ class SearchIndex:
                 " ORDER BY e.kind_rank, e.path, e.line LIMIT ?",
                 (*params, limit),
             ).fetchall()
-            return [self._hit(entry, 0.0, None) for (entry,) in rows]
+            return self._hits([(entry, 0.0, None) for (entry,) in rows], None)
         selected: list[int] | None = None
         if plan.selective:
             selected = [
@@ -1119,16 +1120,16 @@ class SearchIndex:
             # A name was spelt right: near names come after everything that matched exactly.
             floor = rows[-1][1] * 0.5
             near = [(entry, floor * sim, tokens) for entry, sim, tokens in near]
-            order = [*((e, s, None) for e, s in rows), *near]
+            order: list[tuple[int, float, set[str] | None]] = [
+                *((e, s, None) for e, s in rows),
+                *near,
+            ]
         else:
             # Nothing matched a name: a misspelt name is the likeliest meaning, so it comes first.
             top = rows[0][1] if rows else 0.0
             near = [(entry, top + sim, tokens) for entry, sim, tokens in near]
             order = [*near, *((e, s, None) for e, s in rows)]
-        return [
-            self._hit(entry, score, None if tokens is not None else plan.snippet_match, tokens)
-            for entry, score, tokens in order[:limit]
-        ]
+        return self._hits(order[:limit], plan.snippet_match)
 
     def _ranked(
         self,
@@ -1251,44 +1252,68 @@ class SearchIndex:
         )  # fmt: skip
         return ranked[:50]
 
-    def _hit(
-        self, entry: int, score: float, match: str | None, tokens: set[str] | None = None
-    ) -> Hit:
+    def _hits(
+        self, order: Sequence[tuple[int, float, set[str] | None]], match: str | None
+    ) -> list[Hit]:
+        """Hits for (entry, score, fuzzy tokens or None), in that order: snippets of `match`
+        (or the matched names of a fuzzy hit, or the title when there is no text)."""
         import json
 
+        if not order:
+            return []
         db = self._db
-        kind, entity, briefing, title, path, line, origins = db.execute(
-            "SELECT kind, entity, briefing, title, path, line, origins FROM entries WHERE id = ?",
-            (entry,),
-        ).fetchone()
-        if match is not None:
-            marked = db.execute(
-                f"SELECT snippet(fts, -1, '{_OPEN}', '{_CLOSE}', '…', {SNIPPET_TOKENS})"
-                " FROM fts WHERE fts MATCH ? AND rowid = ?",
-                (match, entry),
-            ).fetchone()
-            spans = _spans(marked[0]) if marked else ((title, False),)
-        elif tokens is not None:
-            names = db.execute("SELECT names FROM fts WHERE rowid = ?", (entry,)).fetchone()[0]
-            spans = _name_spans(names, tokens)
-        else:
-            spans = ((title, False),)
-        defined_in: tuple[str, ...] = ()
-        if origins:
-            defined_in = tuple(
-                dict.fromkeys(b if b else self.display_path(p) for b, p in json.loads(origins))
+        ids = [entry for entry, _, _ in order]
+        marks = ",".join(map(str, ids))
+        rows = {
+            row[0]: row[1:]
+            for row in db.execute(
+                "SELECT id, kind, entity, briefing, title, path, line, origins FROM entries"
+                f" WHERE id IN ({marks})"
             )
-        return Hit(
-            id=entity,
-            kind=kind,
-            briefing=briefing,
-            title=title,
-            path=self.display_path(path),
-            line=line,
-            score=round(score, 6),
-            spans=spans,
-            defined_in=defined_in,
-        )
+        }
+        marked: dict[int, str] = {}
+        if match:
+            # One statement for every snippet: a prefix's word list is gathered once.
+            marked = dict(
+                db.execute(
+                    f"SELECT rowid, snippet(fts, -1, '{_OPEN}', '{_CLOSE}', '…', {SNIPPET_TOKENS})"
+                    " FROM fts WHERE fts MATCH ? AND rowid BETWEEN ? AND ?"
+                    f" AND +rowid IN ({marks})",
+                    (match, min(ids), max(ids)),
+                )
+            )
+        fuzzy = [entry for entry, _, tokens in order if tokens is not None]
+        names = dict(
+            db.execute(f"SELECT rowid, names FROM fts WHERE rowid IN ({','.join(map(str, fuzzy))})")
+        ) if fuzzy else {}  # fmt: skip
+        hits = []
+        for entry, score, tokens in order:
+            kind, entity, briefing, title, path, line, origins = rows[entry]
+            if tokens is not None:
+                spans = _name_spans(names[entry], tokens)
+            elif entry in marked:
+                spans = _spans(marked[entry])
+            else:
+                spans = ((title, False),)
+            defined_in: tuple[str, ...] = ()
+            if origins:
+                defined_in = tuple(
+                    dict.fromkeys(b if b else self.display_path(p) for b, p in json.loads(origins))
+                )
+            hits.append(
+                Hit(
+                    id=entity,
+                    kind=kind,
+                    briefing=briefing,
+                    title=title,
+                    path=self.display_path(path),
+                    line=line,
+                    score=round(score, 6),
+                    spans=spans,
+                    defined_in=defined_in,
+                )
+            )
+        return hits
 
     def display_path(self, path: str) -> str:
         """A file's path as reached from the paths the index was opened with (like grep)."""
