@@ -87,7 +87,7 @@ def test_errors_exit_1_with_located_diagnostics_sorted(
     code, out, err = run(capsys, "lib")
     assert code == 1
     assert err == ""
-    assert out[0].startswith("lib/a-syntax.yaml:2:1: error: YAML syntax: ")
+    assert out[0].startswith("lib/a-syntax.yaml:1:10: error: YAML syntax: ")
     assert out[1].startswith("lib/broken.yaml:7:28: error: actors[0].kind: 'army' is not one of ")
     assert out[2] == "3 documents, 2 errors, 0 warnings"
 

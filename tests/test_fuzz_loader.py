@@ -35,9 +35,15 @@ def load_bytes(folder: Path, data: bytes) -> Document:
     path = folder / f"doc-{next(_names)}.yaml"
     path.write_bytes(data)
     try:
-        return loader.load_document(path, "doc.yaml")
+        document = loader.load_document(path, "doc.yaml")
     finally:
         path.unlink()
+    lines = data.split(b"\n")
+    if len(lines) > 1 and not lines[-1]:
+        lines.pop()
+    for diagnostic in document.diagnostics:  # a place an editor can go to
+        assert diagnostic.line <= len(lines), diagnostic
+    return document
 
 
 def assert_sound(document: Document) -> None:

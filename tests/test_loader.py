@@ -253,6 +253,26 @@ def test_a_syntax_error_is_placed_at_its_mark(tmp_path: Path) -> None:
     assert diagnostic.message.startswith("YAML syntax: ")
 
 
+def test_an_error_at_the_end_of_the_stream_is_placed_on_the_last_line(tmp_path: Path) -> None:
+    diagnostic = only(load(tmp_path, "schema: briefing/1\nid: [doc\n"))
+    assert (diagnostic.line, diagnostic.col) == (2, 9)
+
+
+def test_positions_count_lines_as_an_editor_does() -> None:
+    lines = yamlnodes.TextLines("ab\ncd\n")
+    assert [lines.of_index(i) for i in range(8)] == [
+        (1, 1), (1, 2), (1, 3), (2, 1), (2, 2), (2, 3), (2, 3), (2, 3),
+    ]  # fmt: skip
+    assert yamlnodes.TextLines("").of_index(0) == (1, 1)
+
+
+@pytest.mark.parametrize("line_break", ["\x85", "\u2028", "\r"])
+def test_unusual_line_breaks_do_not_shift_positions(tmp_path: Path, line_break: str) -> None:
+    text = MINIMAL.replace("title: A title", f"title: A{line_break} title") + "tagz: [a]\n"
+    errors = [d for d in load(tmp_path, text).diagnostics if d.is_error]
+    assert [where(d) for d in errors] == [(6, 1, "tagz")]
+
+
 def test_a_bad_indent_is_placed_at_its_mark(tmp_path: Path) -> None:
     diagnostic = only(load(tmp_path, "schema: briefing/1\nid: doc\n  title: x\n"))
     assert where(diagnostic) == (3, 8, "")

@@ -154,7 +154,7 @@ def test_what_the_loader_refuses_the_schema_refuses_too() -> None:
         text = json.dumps(data)  # JSON is YAML: the loader must refuse it too
         parsed = loader.parse_text(text, "x")
         assert parsed.root is not None
-        where = loader.NodePositions(parsed.root)
+        where = loader.NodePositions(parsed.root, parsed.text_lines)
         result = loader.validate.validate(parsed.data, where, "x")
         assert any(d.is_error for d in result.diagnostics), data
 

@@ -111,6 +111,8 @@ def _os_reason(exc: OSError) -> str:
 class ParsedText:
     """A YAML text as plain data, with what was found wrong on the way."""
 
+    text_lines: yamlnodes.TextLines
+    """Positions in the text, for placing this document's diagnostics."""
     data: Any = None
     """Plain data (x- keys dropped); meaningful only when `root` is set."""
     lines: dict[Loc, int] = field(default_factory=dict)
@@ -176,20 +178,21 @@ def _mib(size: int) -> str:
 
 def parse_text(text: str, shown: str) -> ParsedText:
     """Parse one YAML document into plain data; never raises for any text."""
-    parsed = ParsedText()
+    text_lines = yamlnodes.TextLines(text)
+    parsed = ParsedText(text_lines=text_lines)
     if not text.strip():
         parsed.diagnostics.append(Diagnostic(shown, 1, 1, "error", "", "empty document"))
         return parsed
     try:
         root = yamlnodes.compose(text)
     except yaml.MarkedYAMLError as exc:
-        parsed.diagnostics.append(_syntax_error(exc, shown))
+        parsed.diagnostics.append(_syntax_error(exc, shown, text_lines))
         return parsed
     except yaml.reader.ReaderError as exc:
         index = exc.position
         if yamlnodes.ComposingLoader is not yamlnodes.PythonComposingLoader:
             index = len(text.encode("utf-8")[:index].decode("utf-8", errors="ignore"))
-        line, col = _line_col(text, index)
+        line, col = text_lines.of_index(index)
         character = exc.character
         code = ord(character) if isinstance(character, str) else int(character)
         message = f"character U+{code:04X} is not allowed in YAML (write it as an escape)"
@@ -208,26 +211,28 @@ def parse_text(text: str, shown: str) -> ParsedText:
     try:
         data, problems = yamlnodes.to_data(root, sharing="&" in text)
     except yamlnodes.TreeRefused as refused:
-        line, col = yamlnodes.position(refused.node)
+        line, col = text_lines.of(refused.node)
         where = field_path(yamlnodes.loc_of(root, refused.node))
         parsed.diagnostics.append(Diagnostic(shown, line, col, "error", where, refused.message))
         return parsed
     for problem in problems:
         loc = yamlnodes.loc_of(root, problem.node)
-        line, col = yamlnodes.position(problem.node)
+        line, col = text_lines.of(problem.node)
         parsed.refused.append(loc)
         parsed.diagnostics.append(
             Diagnostic(shown, line, col, "error", field_path(loc), problem.message)
         )
     parsed.data = data
     parsed.root = root
-    parsed.lines = yamlnodes.entity_lines(root)
+    parsed.lines = yamlnodes.entity_lines(root, text_lines)
     return parsed
 
 
-def _syntax_error(exc: yaml.MarkedYAMLError, shown: str) -> Diagnostic:
+def _syntax_error(
+    exc: yaml.MarkedYAMLError, shown: str, text_lines: yamlnodes.TextLines
+) -> Diagnostic:
     mark = exc.problem_mark or exc.context_mark
-    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    line, col = text_lines.of_mark(mark) if mark else (1, 1)
     problem = exc.problem or "YAML syntax error"
     if problem == "but found another document":
         return Diagnostic(shown, line, col, "error", "", "a second YAML document: one per file")
@@ -237,12 +242,6 @@ def _syntax_error(exc: yaml.MarkedYAMLError, shown: str) -> Diagnostic:
     if exc.context and problem != exc.context:
         problem = f"{problem} ({exc.context})"
     return Diagnostic(shown, line, col, "error", "", f"YAML syntax: {problem}")
-
-
-def _line_col(text: str, index: int) -> tuple[int, int]:
-    index = max(0, min(index, len(text)))
-    line = text.count("\n", 0, index) + 1
-    return line, index - (text.rfind("\n", 0, index) + 1) + 1
 
 
 def load_document(
@@ -277,17 +276,22 @@ def _collection_paused() -> Iterator[None]:
 
 
 def _load(path: Path, shown: str, max_bytes: int) -> Document:
-    document = Document(path=path, display_path=shown)
     text = read_text(path, shown, max_bytes)
     if isinstance(text, Diagnostic):
-        document.diagnostics.append(text)
-        return document
+        return Document(path=path, display_path=shown, diagnostics=[text])
+    return document_from_text(path, shown, text)
+
+
+def document_from_text(path: Path, shown: str, text: str) -> Document:
+    """Parse and validate the text of `path` already read (by `read_text`, for a cache that
+    must know the file was read before it keeps what was found)."""
+    document = Document(path=path, display_path=shown)
     parsed = parse_text(text, shown)
     document.lines = parsed.lines
     document.diagnostics.extend(parsed.diagnostics)
     if parsed.root is None:
         return document
-    where = NodePositions(parsed.root)
+    where = NodePositions(parsed.root, text_lines=parsed.text_lines)
     result = validate.validate(
         parsed.data,
         where,
@@ -324,22 +328,23 @@ def _apply(document: Document, result: validate.Validated) -> None:
 class NodePositions:
     """Positions of field paths, found in the node tree of the document being validated."""
 
-    __slots__ = ("root",)
+    __slots__ = ("root", "text_lines")
 
-    def __init__(self, root: Node) -> None:
+    def __init__(self, root: Node, text_lines: yamlnodes.TextLines) -> None:
         self.root = root
+        self.text_lines = text_lines
 
     def value(self, loc: Loc) -> tuple[tuple[int, int], int]:
         """(line, col) of the node at `loc`, or of the deepest node on its way; parts matched."""
         _, node, matched = yamlnodes.find(self.root, loc)
-        return yamlnodes.position(node), matched
+        return self.text_lines.of(node), matched
 
     def key(self, loc: Loc) -> tuple[int, int]:
         """(line, col) of the key that names `loc` (of the value when there is no key)."""
         key_node, node, matched = yamlnodes.find(self.root, loc)
         if key_node is not None and matched == len(loc):
-            return yamlnodes.position(key_node)
-        return yamlnodes.position(node)
+            return self.text_lines.of(key_node)
+        return self.text_lines.of(node)
 
     def source(self, loc: Loc) -> tuple[str, bool] | None:
         """The scalar text at `loc` as written, and whether it was written without quotes."""
@@ -363,11 +368,12 @@ def locate(path: str | os.PathLike[str], locs: Sequence[Loc]) -> dict[Loc, tuple
         return {}
     if root is None:
         return {}
+    text_lines = yamlnodes.TextLines(text)
     found: dict[Loc, tuple[int, int]] = {}
     for loc in locs:
         _, node, matched = yamlnodes.find(root, tuple(loc))
         if matched == len(loc):
-            found[tuple(loc)] = yamlnodes.position(node)
+            found[tuple(loc)] = text_lines.of(node)
     return found
 
 

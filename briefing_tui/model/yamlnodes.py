@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -102,10 +104,49 @@ class TreeRefused(Exception):
         self.message = message
 
 
-def position(node: Node) -> tuple[int, int]:
-    """1-based (line, column) where a node starts."""
-    mark = node.start_mark
-    return mark.line + 1, mark.column + 1
+_UNUSUAL_BREAKS = re.compile("\r(?!\n)|[\x85\u2028\u2029]")
+
+
+class TextLines:
+    """Positions in one text as an editor counts them: lines end at LF, columns count characters.
+
+    YAML also breaks lines at a lone CR, NEL, LS and PS, and the parser reports the end of the
+    stream as a line after the last one; positions are mapped so every one can be gone to.
+    """
+
+    __slots__ = ("_starts", "exact", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.exact = _UNUSUAL_BREAKS.search(text) is None
+        """True when the parser's line numbers are the editor's (nearly always)."""
+        self._starts: list[int] | None = None
+
+    def of(self, node: Node) -> tuple[int, int]:
+        """1-based (line, column) where a node starts."""
+        return self.of_mark(node.start_mark)
+
+    def line_of(self, node: Node) -> int:
+        """1-based line where a node starts (cheap: for every entity of every document)."""
+        mark = node.start_mark
+        return mark.line + 1 if self.exact else self.of_index(mark.index)[0]
+
+    def of_mark(self, mark: Any) -> tuple[int, int]:
+        """1-based (line, column) of a parser's mark."""
+        return self.of_index(mark.index)
+
+    def of_index(self, index: int) -> tuple[int, int]:
+        """1-based (line, column) of a character index; the very end is the last line's end."""
+        if self._starts is None:
+            self._starts = [0, *(m.end() for m in re.finditer("\n", self.text))]
+            if len(self._starts) > 1 and self._starts[-1] == len(self.text):
+                self._starts.pop()  # a final line break ends the last line, starts no other
+        starts = self._starts
+        index = max(0, min(index, len(self.text)))
+        line = bisect.bisect_right(starts, index)
+        last = len(self.text) - self.text.endswith("\n")
+        end = starts[line] - 1 if line < len(starts) else last  # a line ends before its break
+        return line, min(index, end) - starts[line - 1] + 1
 
 
 def compose(text: str, loader: type[yaml.SafeLoader] | None = None) -> Node | None:
@@ -339,17 +380,18 @@ def loc_of(root: Node, target: Node) -> Loc:
     return ()
 
 
-def entity_lines(root: Node) -> dict[Loc, int]:
+def entity_lines(root: Node, text_lines: TextLines) -> dict[Loc, int]:
     """Lines of the top-level fields and of the items of top-level lists (the entities)."""
     lines: dict[Loc, int] = {}
     if not isinstance(root, MappingNode):
         return lines
+    line_of = text_lines.line_of
     for key_node, value in root.value:
         if not isinstance(key_node, ScalarNode):
             continue
         name = key_node.value
-        lines[(name,)] = key_node.start_mark.line + 1
+        lines[(name,)] = line_of(key_node)
         if isinstance(value, SequenceNode):
             for i, item in enumerate(value.value):
-                lines[(name, i)] = item.start_mark.line + 1
+                lines[(name, i)] = line_of(item)
     return lines

@@ -257,7 +257,7 @@ def test_a_file_rewritten_just_before_reading_is_judged_as_read(
     )
     code, lines, err = run_check(capsys, "doc.yaml")
     assert (code, err) == (1, "")
-    assert len(lines) == 1 and lines[0].startswith("doc.yaml:3:1: error: YAML syntax")
+    assert len(lines) == 1 and lines[0].startswith("doc.yaml:2:14: error: YAML syntax")
 
 
 def test_a_file_that_grows_past_the_limit_just_before_reading(
