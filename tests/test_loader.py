@@ -491,6 +491,16 @@ def test_located_diagnostics_reads_the_file_once_for_all(tmp_path: Path) -> None
     ]
 
 
+def test_document_from_text_is_load_document_without_the_reading() -> None:
+    path = HERE / "example-ceasefire.yaml"
+    text = loader.read_text(path, "ex.yaml")
+    assert isinstance(text, str)
+    document = loader.document_from_text(path, "ex.yaml", text)
+    assert document == loader.load_document(path, "ex.yaml")
+    broken = loader.document_from_text(path, "ex.yaml", text.replace("kind: state", "kind: army"))
+    assert [d.field for d in broken.diagnostics] == [f"actors[{i}].kind" for i in range(3)]
+
+
 def test_document_from_data_validates_without_yaml(tmp_path: Path) -> None:
     document = loader.load_document(HERE / "example-ceasefire.yaml", "ex.yaml")
     parsed = loader.parse_text((HERE / "example-ceasefire.yaml").read_text(), "ex.yaml")

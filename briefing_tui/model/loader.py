@@ -283,8 +283,7 @@ def _load(path: Path, shown: str, max_bytes: int) -> Document:
 
 
 def document_from_text(path: Path, shown: str, text: str) -> Document:
-    """Parse and validate the text of `path` already read (by `read_text`, for a cache that
-    must know the file was read before it keeps what was found)."""
+    """Parse and validate a file's text already read (by `read_text`); never raises."""
     document = Document(path=path, display_path=shown)
     parsed = parse_text(text, shown)
     document.lines = parsed.lines
