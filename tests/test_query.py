@@ -9,9 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from briefing_tui.model import entities
+from briefing_tui.model import entities, refs
 from briefing_tui.model.query import (
     EVENT_STATUSES,
+    KINDS,
     QUESTION_STATUSES,
     AllOf,
     AnyOf,
@@ -203,9 +204,10 @@ def test_query_error_is_a_value_error() -> None:
     assert issubclass(QueryError, ValueError)
 
 
-def test_status_vocabularies_match_the_format() -> None:
+def test_vocabularies_match_the_format() -> None:
     assert entities.EVENT_STATUSES == EVENT_STATUSES
     assert entities.QUESTION_STATUSES == QUESTION_STATUSES
+    assert refs.GLOBAL_KINDS + refs.LOCAL_KINDS == KINDS
 
 
 _FTS = sqlite3.connect(":memory:")

@@ -40,10 +40,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
-
-from .refs import GLOBAL_KINDS, LOCAL_KINDS
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from typing import Literal
@@ -51,11 +48,11 @@ if TYPE_CHECKING:
     TokenKind = Literal["word", "phrase", "filter", "or", "minus", "open", "close"]
 
 FILTERS = ("kind", "in", "tag", "status", "actor", "after", "before")
-KINDS = GLOBAL_KINDS + LOCAL_KINDS
+KINDS = ("briefing", "actor", "place", "event", "question", "source", "judgment")
 EVENT_STATUSES = ("confirmed", "reported", "claimed", "disputed", "rumor")
 QUESTION_STATUSES = ("open", "answered", "moot")
-# Kept here, not imported from `entities`: that module loads pydantic, which the warm
-# command-line search never needs. A test keeps these tuples equal to the entities' own.
+# Kept here, not imported from `entities` and `refs`: those load pydantic and dataclasses,
+# which the warm command-line search never needs. A test keeps these equal to theirs.
 
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _FILTER_NAME = re.compile(r"^[A-Za-z_]+$")
@@ -81,8 +78,7 @@ class QueryError(ValueError):
 # ----------------------------------------------------------------------------- tokens
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     """One lexical unit of a query and where it starts."""
 
     kind: TokenKind
@@ -188,8 +184,7 @@ def _check_prefix(text: str, position: int) -> None:
 # ----------------------------------------------------------------------------- syntax tree
 
 
-@dataclass(frozen=True, slots=True)
-class Term:
+class Term(NamedTuple):
     """A word or phrase to find, perhaps as a prefix."""
 
     text: str
@@ -198,8 +193,7 @@ class Term:
     prefix: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Filter:
+class Filter(NamedTuple):
     """A `name:value` filter; dates carry their bounds as ordinal days."""
 
     name: str
@@ -209,22 +203,19 @@ class Filter:
     """For after:/before:, the first (after) or last (before) day of the date, as an ordinal."""
 
 
-@dataclass(frozen=True, slots=True)
-class Not:
+class Not(NamedTuple):
     """Everything its operand does not match."""
 
     operand: Node
 
 
-@dataclass(frozen=True, slots=True)
-class AllOf:
+class AllOf(NamedTuple):
     """Every operand must match (the implicit AND between terms)."""
 
     operands: tuple[Node, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class AnyOf:
+class AnyOf(NamedTuple):
     """At least one operand must match (OR)."""
 
     operands: tuple[Node, ...]
@@ -409,8 +400,7 @@ def _conjunction_match(operands: list[Node], position: int, expand: Expansion | 
     return text + "".join(f" NOT ({_match(child, expand)})" for child in negatives)
 
 
-@dataclass(frozen=True, slots=True)
-class Query:
+class Query(NamedTuple):
     """A parsed query, split into what FTS5 matches and what SQL filters."""
 
     text: str
@@ -443,7 +433,7 @@ class Query:
         exclude = tuple(
             _match(clause.operand, expand) for clause in self.texts if isinstance(clause, Not)
         )
-        return replace(self, match=match, exclude=exclude, name_match=name_match)
+        return self._replace(match=match, exclude=exclude, name_match=name_match)
 
 
 def parse_query(text: str) -> Query:

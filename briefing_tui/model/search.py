@@ -23,9 +23,9 @@ import threading
 import unicodedata
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Set as AbstractSet
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from .query import AllOf, AnyOf, Filter, Node, Not, Query, parse_query
 
@@ -260,8 +260,7 @@ def _bounds(text: str | None) -> tuple[int | None, int | None]:
 # ----------------------------------------------------------------------------- records
 
 
-@dataclass(slots=True)
-class EntryRecord:
+class EntryRecord(NamedTuple):
     """One searchable entity, as a row of the index."""
 
     kind: str
@@ -274,22 +273,21 @@ class EntryRecord:
     briefing: str | None = None
     status: str | None = None
     date: str | None = None
-    actors: set[str] = field(default_factory=set)
+    actors: AbstractSet[str] = frozenset()
     fuzzy_names: tuple[str, ...] = ()
     origins: list[tuple[str | None, str]] | None = None
     """For a merged actor or place: (briefing id or None, file path) of each definition."""
 
 
-@dataclass(slots=True)
-class DocumentRecords:
+class DocumentRecords(NamedTuple):
     """What one document adds to the index."""
 
-    briefing: str | None = None
-    tags: list[str] = field(default_factory=list)
-    entries: list[EntryRecord] = field(default_factory=list)
-    definitions: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
+    briefing: str | None
+    tags: list[str]
+    entries: list[EntryRecord]
+    definitions: list[tuple[str, str, dict[str, Any]]]
     """(kind, id, data) of each actor and place this document defines."""
-    mentions: set[str] = field(default_factory=set)
+    mentions: set[str]
     """Ids of the actors and places a briefing defines or names."""
 
 
@@ -303,16 +301,18 @@ def document_records(document: Document) -> DocumentRecords:
     from .links import find_links, plain
     from .text import one_line, visible
 
-    records = DocumentRecords()
+    entries: list[EntryRecord] = []
+    definitions: list[tuple[str, str, dict[str, Any]]] = []
+    mentions: set[str] = set()
     if document.registry is not None:
         for i, actor in enumerate(document.registry.actors):
-            records.definitions.append(
+            definitions.append(
                 ("actor", actor.id, _actor_data(actor, document.line_of(("actors", i)), None))
             )
-        return records
+        return DocumentRecords(None, [], entries, definitions, mentions)
     briefing = document.briefing
     if briefing is None:
-        return records
+        return DocumentRecords(None, [], entries, definitions, mentions)
     bid = briefing.id
     local = {
         item.id
@@ -332,17 +332,14 @@ def document_records(document: Document) -> DocumentRecords:
     def line(*loc: str | int) -> int:
         return document.line_of(loc)
 
-    records.briefing = bid
-    records.tags = list(briefing.tags)
-    mentions = records.mentions
-    add = records.entries.append
+    add = entries.append
     for i, actor in enumerate(briefing.actors):
-        records.definitions.append(("actor", actor.id, _actor_data(actor, line("actors", i), bid)))
+        definitions.append(("actor", actor.id, _actor_data(actor, line("actors", i), bid)))
         mentions.add(actor.id)
         mentions.update(r.target for r in actor.relations)
         mentions.update(linked(actor.profile, *(r.note for r in actor.relations)))
     for i, place in enumerate(briefing.places):
-        records.definitions.append(
+        definitions.append(
             (
                 "place",
                 place.id,
@@ -442,7 +439,7 @@ def document_records(document: Document) -> DocumentRecords:
             date=briefing.as_of,
         )
     )
-    return records
+    return DocumentRecords(bid, list(briefing.tags), entries, definitions, mentions)
 
 
 def _actor_data(actor: Any, line: int, briefing: str | None) -> dict[str, Any]:
@@ -491,8 +488,7 @@ def merged_record(
 # ----------------------------------------------------------------------------- hits
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
+class Hit(NamedTuple):
     """One search result. Text in `title` and `spans` has passed through `visible()`."""
 
     id: str
@@ -658,8 +654,7 @@ def index_location(paths: Sequence[str | Path], cache_dir: str | Path | None = N
     return Path(cache_dir) / "search" / f"{zlib.crc32(key):08x}{zlib.adler32(key):08x}.sqlite3"
 
 
-@dataclass(frozen=True, slots=True)
-class Changes:
+class Changes(NamedTuple):
     """What an update did: documents indexed afresh and documents dropped."""
 
     indexed: tuple[str, ...] = ()
