@@ -586,6 +586,20 @@ def test_a_changed_file_is_read_again_alone(cached: tuple[Path, Path]) -> None:
         assert index.search('"shusha falls"') == []
 
 
+def test_a_file_with_a_new_mtime_alone_is_read_again(cached: tuple[Path, Path]) -> None:
+    root, cache = cached
+    reopen(root, cache).close()
+    path = root / "karabakh-2020.yaml"
+    info = path.stat()
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns + 1_000_000_000))
+    counting = CountingLoader()
+    reopen(root, cache, counting).close()
+    assert [p.name for p in counting.paths] == ["karabakh-2020.yaml"]
+    counting = CountingLoader()
+    reopen(root, cache, counting).close()
+    assert counting.paths == []
+
+
 def test_a_deleted_file_takes_its_hits_along(cached: tuple[Path, Path]) -> None:
     root, cache = cached
     reopen(root, cache).close()

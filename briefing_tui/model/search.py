@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 # What only indexing needs (text and link handling, dates, difflib, json) is imported where it
 # is used: a search over an up-to-date index should load as little as it can.
 
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 """Bumped whenever what is stored changes: an index of another version is rebuilt."""
 
 BM25 = "bm25(fts, 10.0, 4.0, 1.0, 0.0)"
@@ -92,6 +92,7 @@ _NO_DAY_AFTER = 10**7
 """Ordinal days standing for an interval's open end."""
 
 _SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS documents(
     id INTEGER PRIMARY KEY,
     path TEXT UNIQUE NOT NULL,
@@ -173,7 +174,8 @@ END;
 PRAGMA user_version = {FORMAT_VERSION};
 """
 _TABLES = frozenset(
-    {"documents", "tags", "mentions", "definitions", "entries", "entry_actors", "fts", "name_index"}
+    {"meta", "documents", "tags", "mentions", "definitions", "entries", "entry_actors", "fts"}
+    | {"name_index"}
     | {"words", "name_tokens", "vocab", "vocab_trigrams"}
 )
 _CORRUPT_CODES = frozenset((sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB))
@@ -643,6 +645,13 @@ def _stat_all(files: list[str]) -> dict[str, FileStat]:
     return found
 
 
+def _fingerprint(files: dict[str, FileStat]) -> str:
+    """A checksum of every file's path, size and mtime: equal when no file changed."""
+    text = "\n".join(f"{path}\0{size}\0{mtime}" for path, (size, mtime) in sorted(files.items()))
+    data = text.encode("utf-8", "surrogatepass")
+    return f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}{len(files)}"
+
+
 def index_location(paths: Sequence[str | Path], cache_dir: str | Path | None = None) -> Path:
     """Where the index of the library made of `paths` lives (one database per library)."""
     if cache_dir is None:
@@ -810,6 +819,9 @@ class SearchIndex:
         """Files that are new or changed since they were indexed (with their stat), and the
         indexed files that are gone."""
         on_disk = library_files(self.paths)
+        stored = self._db.execute("SELECT value FROM meta WHERE key = 'files'").fetchone()
+        if stored is not None and stored[0] == _fingerprint(on_disk):
+            return {}, []  # the usual case, answered without reading every document's row
         known = self._known()
         changed = {
             path: stat
@@ -930,6 +942,11 @@ class SearchIndex:
                 # Many new segments: merge them, or every lookup probes each one.
                 db.execute("INSERT INTO fts(fts) VALUES ('optimize')")
                 db.execute("INSERT INTO name_index(name_index) VALUES ('optimize')")
+            files = {path: (size, mtime) for path, (size, mtime, _) in self._known().items()}
+            db.execute(
+                "INSERT OR REPLACE INTO meta(key, value) VALUES ('files', ?)",
+                (_fingerprint(files),),
+            )
             db.execute("COMMIT")
             if large and self.location is not None:
                 # Move the pages into the database: read through a large WAL, every page
