@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import pytest
 from conftest import page_lines, page_text
+from rich.color import Color
+from rich.style import Style as RichStyle
 from textual.app import App, ComposeResult
+from textual.color import Color as TextualColor
 
 from briefing_tui.model.links import Link
 from briefing_tui.model.refs import EntityRef
 from briefing_tui.ui.messages import EntityRequested, SourceRequested
 from briefing_tui.ui.screens.link_hints import hint_labels
-from briefing_tui.ui.widgets.link_page import Block, LinkPage, PagePosition, reflow
+from briefing_tui.ui.widgets.link_page import ROLES, Block, LinkPage, PagePosition, reflow
 
 
 def actor(name: str) -> EntityRef:
@@ -170,16 +173,114 @@ async def test_text_that_looks_like_markup_or_controls_is_shown_as_written() -> 
         assert app.is_running
 
 
-async def test_hints_draw_labels_over_visible_stops() -> None:
-    app = PageApp([Block().link("Alpha", actor("a")).text(" ").link("Beta", actor("b"))])
+def luminance(color: Color) -> float:
+    """Relative luminance (WCAG) of a colour."""
+
+    def channel(value: int) -> float:
+        value_ = value / 255
+        return value_ / 12.92 if value_ <= 0.03928 else ((value_ + 0.055) / 1.055) ** 2.4
+
+    red, green, blue = color.get_truecolor()
+    return 0.2126 * channel(red) + 0.7152 * channel(green) + 0.0722 * channel(blue)
+
+
+def contrast(style: RichStyle) -> float:
+    """The contrast ratio (WCAG, 1 to 21) of a segment's text on its background."""
+    assert style.color is not None and style.bgcolor is not None
+    lighter, darker = sorted((luminance(style.color), luminance(style.bgcolor)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def styles_of(page: LinkPage, text: str) -> list[RichStyle]:
+    """The style of every rendered segment whose text is `text`."""
+    return [
+        segment.style
+        for y in range(page.scrollable_content_region.height)
+        for segment in page.render_line(y)
+        if segment.text == text and segment.style is not None
+    ]
+
+
+async def test_hints_are_inserted_before_the_links_on_a_readable_badge() -> None:
+    app = PageApp(
+        [Block().text("See ").link("Alpha", actor("a")).text(" ").link("Beta", actor("b"))]
+    )
     async with app.run_test(size=(40, 6)) as pilot:
         page = app.query_one(LinkPage)
         page.show_hints({0: "a", 1: "s"})
         await pilot.pause()
-        assert page_lines(page)[0].startswith("alpha seta")
+        assert page_lines(page)[0].startswith("See aAlpha sBeta")
+        warning = TextualColor.parse(app.current_theme.warning).rich_color.get_truecolor()
+        for label in ("a", "s"):
+            (badge,) = styles_of(page, label)
+            # Drawn on the theme's warning colour (not lost, as Textual's partial style loses
+            # an opaque background), in a colour that reads on it.
+            assert badge.bgcolor is not None
+            shown = badge.bgcolor.get_truecolor()
+            assert all(abs(a - b) <= 2 for a, b in zip(shown, warning, strict=True)), shown
+            assert badge.bold and contrast(badge) >= 4.5
+        # The cursor is not drawn while the labels are: only the labels stand out.
+        assert not any(style.reverse for style in styles_of(page, "Alpha"))
         page.show_hints({})
         await pilot.pause()
-        assert page_lines(page)[0].startswith("Alpha Beta")
+        assert page_lines(page)[0].startswith("See Alpha Beta")
+        assert all(style.reverse for style in styles_of(page, "Alpha"))
+
+
+async def test_hints_that_would_be_pushed_off_the_line_are_drawn_over_their_links() -> None:
+    words = "x" * 29
+    block = Block().text(words + " ").link("Al", actor("a")).text(" ").link("Be", actor("b"))
+    app = PageApp([block])
+    async with app.run_test(size=(40, 6)) as pilot:  # 36 cells of text, 35 used
+        page = app.query_one(LinkPage)
+        page.show_hints({0: "aa"})
+        await pilot.pause()
+        # Inserted: the rest of the line moves right, past the edge while the hints show.
+        assert page_lines(page)[0].rstrip() == words + " aaAl B"
+        page.show_hints({0: "aa", 1: "ss"})  # "ss" inserted too would end past the edge
+        await pilot.pause()
+        assert page_lines(page)[0].rstrip() == words + " aa ss"
+
+
+async def test_without_colour_hints_and_cursor_are_reversed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = PageApp(
+        [Block().text("See ").link("Alpha", actor("a")).text(" ").link("Beta", actor("b"))]
+    )
+    async with app.run_test(size=(40, 6)) as pilot:
+        page = app.query_one(LinkPage)
+        assert all(style.reverse for style in styles_of(page, "Alpha"))
+        assert not any(style.reverse for style in styles_of(page, "Beta"))
+        assert all(style.underline for style in styles_of(page, "Beta"))
+        page.show_hints({0: "a", 1: "s"})
+        await pilot.pause()
+        for label in ("a", "s"):
+            (badge,) = styles_of(page, label)
+            assert badge.reverse and badge.bold
+            # Reversed, a coloured background would have turned the badge back into text.
+            assert badge.bgcolor is None or badge.bgcolor == styles_of(page, "See ")[0].bgcolor
+
+
+@pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
+async def test_every_role_reads_on_dark_and_light_themes(theme: str) -> None:
+    block = Block()
+    for role in ROLES:
+        block.text(role, role).text(" ")
+    block.link("link", actor("a")).text(" ").link("next", actor("b")).text(" ")
+    block.link("lost", None)
+    app = PageApp([block])
+    async with app.run_test(size=(120, 6)) as pilot:
+        app.theme = theme
+        await pilot.pause()
+        page = app.query_one(LinkPage)
+        for text in (*ROLES, "link", "next", "⚠ lost"):
+            styles = styles_of(page, text)
+            assert styles, text
+            for style in styles:
+                # WCAG's large-text minimum: muted text is meant to be quieter, never faint.
+                assert contrast(style) >= 3, (theme, text, style)
 
 
 def test_hint_labels_are_prefix_free() -> None:
@@ -211,3 +312,97 @@ def test_links_that_span_a_line_break_are_joined() -> None:
     seen: list[Link] = []
     Block().prose("[[a|two\n  words]]", lambda link: seen.append(link) or None)
     assert [link.label for link in seen] == ["two words"]
+
+
+async def test_wrapped_lines_keep_their_indent_and_hang_under_a_leading_label() -> None:
+    note = "a note long enough to wrap onto a second and a third line"
+    blocks = [
+        Block(indent=2).text("indented block of words that wraps at the edge"),
+        Block()
+        .text("Sources: ", "label")
+        .link("First source", actor("s1"))
+        .text(", ")
+        # A stop on a continuation line must still be found there.
+        .link("Second source", actor("s2"))
+        .text(", ")
+        .link("Third", actor("s3")),
+        Block()
+        .text("allied with ", "label")
+        .link("Turkey", actor("t"))
+        .line()
+        # A written line's own leading spaces are kept on its continuation lines.
+        .text("    ")
+        .text(note, "muted"),
+        Block().text("A paragraph is not indented at all when it wraps onto the next line."),
+    ]
+    app = PageApp(blocks)
+    async with app.run_test(size=(34, 30)) as pilot:  # 30 cells of text
+        page = app.query_one(LinkPage)
+        lines = [line.rstrip() for line in page_lines(page)]
+        assert lines[:3] == ["  indented block of words that", "  wraps at the edge", ""]
+        assert lines[3:6] == [
+            "Sources: First source, Second",
+            "         source, Third",
+            "",
+        ]
+        assert lines[6:10] == [
+            "allied with Turkey",
+            "    a note long enough to wrap",
+            "    onto a second and a third",
+            "    line",
+        ]
+        assert lines[11:14] == [
+            "A paragraph is not indented at",
+            "all when it wraps onto the",
+            "next line.",
+        ]
+        # The stop split across the hang is one stop, and a click on its second half follows it.
+        second = [stop.label for stop in page.stops].index("Second source")
+        await pilot.click(LinkPage, offset=(1 + 9 + 2, 4))
+        assert app.requested == [page.stops[second].ref]
+        await pilot.click(LinkPage, offset=(1 + 2, 4))  # the hang itself is blank
+        assert app.requested == [page.stops[second].ref]
+
+
+async def test_a_long_label_does_not_hang_on_a_narrow_page() -> None:
+    block = Block().text("also known as ", "label").text("one name, another name, and more")
+    app = PageApp([block])
+    async with app.run_test(size=(34, 6)) as pilot:  # the label takes half the width
+        await pilot.pause()
+        lines = [line.rstrip() for line in page_lines(app.query_one(LinkPage))]
+        assert lines[:2] == ["also known as one name,", "another name, and more"]
+
+
+async def test_every_key_the_page_binds_does_something() -> None:
+    app = PageApp(long_page())
+    async with app.run_test(size=(40, 12)):
+        page = app.query_one(LinkPage)
+        bindings = [
+            active.binding for active in app.screen.active_bindings.values() if active.node is page
+        ]
+        keys = {binding.key for binding in bindings}
+        # The scroll view's sideways keys do nothing on a page that never scrolls sideways.
+        assert not keys & {"left", "right", "ctrl+pageup", "ctrl+pagedown"}
+        assert {"up", "down", "j", "k", "enter", "pageup", "pagedown"} <= keys
+        for binding in bindings:
+            assert callable(getattr(page, f"action_{binding.action}", None)), binding
+        described = {binding.description for binding in bindings}
+        assert not described & {"Scroll Left", "Scroll Right", "Page Left", "Page Right"}
+
+
+async def test_text_dragged_over_is_selected_and_copied() -> None:
+    app = PageApp([Block().text("Go to ").link("Target", actor("target")).text(" now")])
+    async with app.run_test(size=(40, 6)) as pilot:
+        page = app.query_one(LinkPage)
+        await pilot.mouse_down(LinkPage, offset=(1 + 3, 0))
+        await pilot.hover(LinkPage, offset=(1 + 11, 0))
+        await pilot.mouse_up(LinkPage, offset=(1 + 11, 0))
+        await pilot.pause()
+        assert app.screen.get_selected_text() == "to Target"
+        assert app.requested == []  # a drag that ends on a link does not follow it
+        selected = {s.text: s.style for s in page.render_line(0) if s.style is not None}
+        assert selected["to "].bgcolor != selected["Go "].bgcolor
+        copied: list[str] = []
+        app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
+        await pilot.press("ctrl+c")
+        assert copied == ["to Target"]

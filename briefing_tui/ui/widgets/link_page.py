@@ -12,6 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.content import Content, Span
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
+from textual.selection import Selection
 from textual.strip import Strip
 from textual.style import Style
 
@@ -53,6 +54,56 @@ def reflow(text: str) -> str:
                 lines.append(line)
         paragraphs.append("\n".join(lines))
     return "\n\n".join(paragraphs)
+
+
+def hanging_indent(plain: str, start: int, end: int, labels: Mapping[int, int], room: int) -> int:
+    """How far the continuation lines of the written line `plain[start:end]` are indented: under
+    the text after a leading label (`Sources: `, `claim 1: `, a padded `judgment `), else as far
+    as the line's own leading spaces; never so far that little room is left to wrap in.
+    `labels` maps where each label part starts to where it ends."""
+    text_at = start
+    while text_at < end and plain[text_at] == " ":
+        text_at += 1
+    if text_at == end:
+        return 0
+    hang = text_at - start
+    label_end = labels.get(start) or labels.get(text_at)
+    if label_end is not None and label_end < end and label_end - start <= room // 3:
+        hang = max(hang, label_end - start)
+    return hang if hang <= room // 2 else 0
+
+
+def wrap_hanging(line: Content, room: int, hang: int) -> list[Content]:
+    """A written line wrapped into `room` cells, its continuation lines indented by the cells
+    of its first `hang` characters."""
+    if not hang or line.cell_length <= room:
+        return line.wrap(room)
+    head, rest = line[:hang], line[hang:]
+    cells = head.cell_length
+    rows = rest.wrap(max(1, room - cells))
+    return [head + rows[0], *(row.pad_left(cells) for row in rows[1:])]
+
+
+def with_badges(
+    line: Content, badges: Sequence[tuple[int, str]], style: Style, width: int
+) -> Content:
+    """`line` with each label of `badges` (offset, label) inserted before the text at its
+    offset, in `style`; the rest of the line moves right and may run past `width`. Where the
+    last label itself would not fit, every label is drawn over the start of its text instead."""
+    inserted = line
+    shift = 0
+    fits = True
+    for start, label in sorted(badges):
+        at = start + shift
+        inserted = inserted[:at] + Content.styled(label, style) + inserted[at:]
+        shift += len(label)
+        fits = inserted[: at + len(label)].cell_length <= width
+    if fits:
+        return inserted
+    for start, label in badges:
+        at = max(0, min(start, width - len(label)))
+        line = line[:at] + Content.styled(label, style) + line[at + len(label) :]
+    return line
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,10 +235,13 @@ class _Layout:
     """The styles wrapped into the lines: other styles (a new theme) mean wrapping afresh."""
 
 
-class LinkPage(ScrollView, can_focus=True):
+class LinkPage(ScrollView, can_focus=True, inherit_bindings=False):
     """A scrollable page of blocks. up/down/j/k move between stops (scrolling where there is
     none), Enter or a click follows one by posting `EntityRequested`, `s` posts
-    `SourceRequested` for the sources cited at the cursor."""
+    `SourceRequested` for the sources cited at the cursor.
+
+    It binds its own keys only: the page never scrolls sideways, so the scroll view's
+    left/right keys would do nothing (and the help would list them)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("down,j", "cursor_down", "Next link", show=False),
@@ -229,6 +283,14 @@ class LinkPage(ScrollView, can_focus=True):
         & > .link-page--warning { color: $text-warning; }
         & > .link-page--error { color: $text-error; text-style: bold; }
         & > .link-page--success { color: $text-success; }
+        /* Without colour the cursor and the hints still stand out. A hint loses its
+           background: reversed, a coloured one would turn the label back into plain text. */
+        &:nocolor > .link-page--cursor { text-style: reverse bold; }
+        &:nocolor > .link-page--hint {
+            background: transparent;
+            color: $foreground;
+            text-style: reverse bold;
+        }
     }
     """
 
@@ -381,7 +443,8 @@ class LinkPage(ScrollView, can_focus=True):
         ]
 
     def show_hints(self, hints: Mapping[int, str]) -> None:
-        """Draw a label over each stop given (stop index → label); empty to clear them."""
+        """Put a label before each stop given (stop index → label), in place of the cursor;
+        empty to clear them."""
         self._hints = dict(hints)
         self.refresh()
 
@@ -524,11 +587,22 @@ class LinkPage(ScrollView, can_focus=True):
     # Layout and rendering
 
     def _part_style(self, name: str) -> Style:
-        """The style a component class gives part of a line (with `reverse`, which visual
-        styles leave out)."""
+        """The style a component class gives part of a line.
+
+        Textual's partial visual style leaves out `reverse`, drops an opaque background and
+        works out `auto` colours against no background at all (white, unreadable on a light
+        theme): take the colour and background from the full style, worked out against what
+        lies beneath the page."""
         component = f"link-page--{name}"
+        styles = self.get_component_styles(component)
         style = self.get_visual_style(component, partial=True)
-        if self.get_component_styles(component).text_style.reverse:
+        if styles.has_rule("color") or styles.has_rule("background"):
+            full = self.get_visual_style(component)
+            style = style + Style(
+                background=full.background if styles.has_rule("background") else None,
+                foreground=full.foreground if styles.has_rule("color") else None,
+            )
+        if styles.text_style.reverse:
             style = style + Style(reverse=True)
         return style
 
@@ -567,6 +641,7 @@ class LinkPage(ScrollView, can_focus=True):
                     layout.line_stops.append([])
             text: list[str] = []
             spans: list[Span] = []
+            labels: dict[int, int] = {}
             offset = 0
             for part_text, role, stop in block.parts:
                 end = offset + len(part_text)
@@ -578,22 +653,31 @@ class LinkPage(ScrollView, can_focus=True):
                     spans.append(Span(offset, end, marker))
                 elif role:
                     spans.append(Span(offset, end, role_styles[role]))
+                    if role == "label":
+                        labels[offset] = end
                 text.append(part_text)
                 offset = end
             content = Content("".join(text), spans)
+            plain = content.plain
             indent = min(block.indent, max(0, width - 10))
+            room = max(1, width - indent)
             first_line = len(layout.lines)
-            for line in content.wrap(max(1, width - indent)):
-                if indent:
-                    line = line.pad_left(indent)
-                found = [
-                    (stop_styles[span.style], span.start, span.end)
-                    for span in line.spans
-                    if isinstance(span.style, Style) and span.style in stop_styles
-                ]
-                layout.lines.append(line)
-                layout.line_block.append(block_index)
-                layout.line_stops.append(found)
+            start = 0
+            for written in plain.split("\n"):
+                end = start + len(written)
+                hang = hanging_indent(plain, start, end, labels, room)
+                for line in wrap_hanging(content[start:end], room, hang):
+                    if indent:
+                        line = line.pad_left(indent)
+                    found = [
+                        (stop_styles[span.style], span.start, span.end)
+                        for span in line.spans
+                        if isinstance(span.style, Style) and span.style in stop_styles
+                    ]
+                    layout.lines.append(line)
+                    layout.line_block.append(block_index)
+                    layout.line_stops.append(found)
+                start = end + 1
             layout.block_lines.append((first_line, len(layout.lines) - 1))
             stop_base += len(block.stops)
         layout.stop_lines = [(0, 0)] * len(self._stops)
@@ -626,17 +710,41 @@ class LinkPage(ScrollView, can_focus=True):
         if self._anchor is not None and block.anchor == self._anchor:
             base = self.get_visual_style("link-page--anchor")
         line = layout.lines[line_no]
-        cursor_style = self._part_style("cursor")
-        hint_style = self._part_style("hint")
-        for stop, start, end in layout.line_stops[line_no]:
-            if stop == self._cursor:
-                line = line.stylize(cursor_style, start, end)
-            label = self._hints.get(stop)
-            if label and layout.stop_lines[stop][0] == line_no:
-                covered = min(len(label), end - start)
-                line = line[:start] + Content.styled(label, hint_style) + line[start + covered :]
+        if self._hints:
+            # The cursor is not drawn while hints are: a reversed cursor beside a reversed
+            # label (as without colour) would read as one label.
+            badges = [
+                (start, label)
+                for stop, start, _ in layout.line_stops[line_no]
+                if (label := self._hints.get(stop)) and layout.stop_lines[stop][0] == line_no
+            ]
+            if badges:
+                line = with_badges(line, badges, self._part_style("hint"), width)
+        elif self._cursor is not None:
+            for stop, start, end in layout.line_stops[line_no]:
+                if stop == self._cursor:
+                    line = line.stylize(self._part_style("cursor"), start, end)
+        selection = self.text_selection
+        if selection is not None and (span := selection.get_span(line_no)) is not None:
+            start, end = span
+            end = len(line.plain) if end == -1 else end
+            line = line.stylize(self.screen.get_visual_style("screen--selection"), start, end)
         segments = line.render_segments(base)
-        return Strip(segments).crop_extend(0, width, base.rich_style)
+        # Offsets let the reader select text with the mouse and copy it (ctrl+c).
+        strip = Strip(segments).crop_extend(0, width, base.rich_style)
+        return strip.apply_offsets(0, line_no)
+
+    # Selecting text
+
+    def get_selection(self, selection: Selection) -> tuple[str, str] | None:
+        """The text the reader selected with the mouse, as shown (wrapped lines and all)."""
+        layout = self._ensure_layout()
+        if layout is None:
+            return None
+        return selection.extract("\n".join(line.plain for line in layout.lines)), "\n"
+
+    def selection_updated(self, selection: Selection | None) -> None:
+        self.refresh()
 
     # Events
 
