@@ -101,7 +101,7 @@ def class_bindings(node: DOMNode) -> list[Binding]:
     for base in reversed(type(node).__mro__):
         own = base.__dict__.get("BINDINGS")
         if own:
-            if not base.__dict__.get("inherit_bindings", True):
+            if not base.__dict__.get("_inherit_bindings", True):
                 by_key = {}
             for binding in Binding.make_bindings(own):
                 by_key[binding.key] = binding

@@ -31,14 +31,20 @@ def briefing_prompt(library: Library, briefing_id: str) -> Content:
     return prompt
 
 
-class BriefingList(OptionList):
-    """The briefings of a library, newest first; choosing one posts `EntityRequested`."""
+class BriefingList(OptionList, inherit_bindings=False):
+    """The briefings of a library, newest first; choosing one posts `EntityRequested`.
+
+    It binds its own keys only: the list never scrolls sideways, so the scroll view's
+    left/right keys would do nothing (and the help would list them)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
-        Binding("g", "first", "First", show=False),
-        Binding("G", "last", "Last", show=False),
+        Binding("down,j", "cursor_down", "Down", show=False),
+        Binding("up,k", "cursor_up", "Up", show=False),
+        Binding("home,g", "first", "First", show=False),
+        Binding("end,G", "last", "Last", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("enter", "select", "Open", show=False),
     ]
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
