@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from conftest import BRIEFS, NARROW, WIDE, loaded, page_text, reader, stop_labels
-from textual.widgets import Footer, Tabs
+from textual.widgets import Footer, Tab, Tabs
 
 from briefing_tui.model.refs import EntityRef
 from briefing_tui.ui.app import BriefingApp
@@ -280,6 +280,34 @@ async def test_l_toggles_the_library_list_at_narrow_width() -> None:
         await pilot.press("l")
         await pilot.pause()
         assert not listed.region.area
+
+
+@pytest.mark.parametrize(
+    ("size", "library", "last"),
+    [
+        (NARROW, False, "4 Open questions"),
+        (NARROW, True, "4 Questions"),
+        ((60, 24), True, "4 Q"),
+        ((40, 24), True, "4"),
+    ],
+)
+async def test_the_pane_tabs_fit_beside_the_library_list(
+    size: tuple[int, int], library: bool, last: str
+) -> None:
+    app = reader(open_at="alpha")
+    async with app.run_test(size=size) as pilot:
+        main = await loaded(app, pilot)
+        if library:
+            await pilot.press("l")
+            await pilot.pause()
+            await pilot.pause()
+        assert bool(main.query_one(BriefingList).region.area) == library
+        tabs = main.query_one(Tabs)
+        labels = [tab.label.plain for tab in tabs.query(Tab)]
+        assert labels[-1] == last
+        for tab in tabs.query(Tab):
+            assert tab.region.area
+            assert tabs.region.contains_region(tab.region), (tab.label.plain, tab.region)
 
 
 async def test_r_reloads_an_edited_file(library_copy: Path) -> None:

@@ -32,6 +32,28 @@ PANE_TITLES = {
     "questions": "Open questions",
 }
 PANE_NAMES = tuple(PANE_TITLES)
+TAB_TITLES = (
+    PANE_TITLES,
+    {**PANE_TITLES, "questions": "Questions"},
+    {"summary": "Sum", "timeline": "Time", "actors": "Act", "questions": "Q"},
+)
+"""The titles the pane tabs may take, longest first: the longest that fits is shown."""
+TAB_PADDING = 2
+"""Cells a tab adds around its label (Textual's `Tab { padding: 0 1 }`)."""
+
+
+def tab_labels(width: int) -> dict[str, str]:
+    """The label of each pane's tab: the longest titles whose tabs fit in `width` cells, else
+    the digits alone."""
+    for titles in TAB_TITLES:
+        labels = {
+            name: f"{number} {title}"
+            for number, (name, title) in enumerate(titles.items(), start=1)
+        }
+        if sum(len(label) + TAB_PADDING for label in labels.values()) <= width:
+            return labels
+    return {name: str(number) for number, name in enumerate(PANE_TITLES, start=1)}
+
 
 TABS_BELOW = 110
 """Narrower than this, one pane shows at a time, chosen by tabs."""
@@ -106,6 +128,15 @@ class MainScreen(Screen[None]):
     def on_resize(self, event: Resize) -> None:
         self._arrange()
 
+    def _fit_tabs(self) -> None:
+        tabs = self.query_one("#pane-tabs", Tabs)
+        if not tabs.size.width:
+            return
+        for name, label in tab_labels(tabs.size.width).items():
+            tab = tabs.query_one(f"#tab-{name}", Tab)
+            if tab.label.plain != label:
+                tab.label = label
+
     def _arrange(self) -> None:
         width, height = self.size
         if width < TABS_BELOW or height < GRID_MIN_HEIGHT:
@@ -120,6 +151,7 @@ class MainScreen(Screen[None]):
         if show_library is None:
             show_library = width >= LIBRARY_FROM
         self.set_class(not show_library, "-library-hidden")
+        self.call_after_refresh(self._fit_tabs)
 
     @property
     def one_pane_at_a_time(self) -> bool:
