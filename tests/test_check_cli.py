@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Callable
@@ -38,6 +39,14 @@ summary: Bad kind below.
 actors:
   - {id: a, name: A, kind: army}
 """
+
+
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Any cache the command keeps goes to a temporary folder, never the user's."""
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(folder))
+    return folder
 
 
 @pytest.fixture
@@ -159,7 +168,7 @@ def test_an_unexpected_exception_is_one_line_saying_where(
 ) -> None:
     class Exploding:
         @classmethod
-        def load(cls, paths: object, *, progress: Callable[[int, int], None]) -> None:
+        def load(cls, paths: object, *, progress: Callable[[int, int], None], **_: object) -> None:
             progress(done, 1)
             raise ValueError("boom")
 
@@ -195,6 +204,15 @@ def test_an_empty_folder_has_no_documents(
     assert run(capsys, "empty") == (0, ["0 documents, 0 errors, 0 warnings"], "")
 
 
+def test_a_second_run_says_the_same(library: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (library / "broken.yaml").write_text(BROKEN, encoding="utf-8")
+    (library / "warned.yaml").write_text(WARNED, encoding="utf-8")
+    first = run(capsys, "lib")
+    assert first[0] == 1
+    assert run(capsys, "lib") == first
+    assert run(capsys, "--no-cache", "lib") == first
+
+
 @pytest.mark.parametrize(
     ("counts", "line"),
     [
@@ -207,13 +225,14 @@ def test_summary_line_singular_and_plural(counts: tuple[int, int, int], line: st
     assert check.summary(*counts) == line
 
 
-def test_python_m_check_in_a_subprocess(library: Path) -> None:
+def test_python_m_check_in_a_subprocess(library: Path, private_cache: Path) -> None:
     (library / "broken.yaml").write_text(BROKEN, encoding="utf-8")
     result = subprocess.run(
         [sys.executable, "-m", "briefing_tui", "check", "lib"],
         capture_output=True,
         text=True,
         check=False,
+        env={**os.environ, "XDG_CACHE_HOME": str(private_cache)},
     )
     assert result.returncode == 1
     assert result.stderr == ""
