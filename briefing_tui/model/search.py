@@ -1392,21 +1392,27 @@ _YEAR_WINDOW = 4
 (wider windows keep most rows anyway, and an OR of many years costs FTS5 more than it saves)."""
 
 
+def _facet(name: str, value: object) -> str:
+    """One facet token (`xkindevent`, `xstatusopen`, `xy2020`, `xyany`): written with the
+    entity, quoted into a query."""
+    return f"x{name}{value}"
+
+
 def _facets(kind: str, status: str | None, lower: int | None, upper: int | None) -> str:
     """The facet tokens of an entity: its kind, status and the years its date may fall in."""
-    tokens = [f"xkind{kind}"]
+    tokens = [_facet("kind", kind)]
     if status:
-        tokens.append(f"xstatus{status}")
+        tokens.append(_facet("status", status))
     if lower is not None and upper is not None:
         if lower == _NO_DAY_BEFORE or upper == _NO_DAY_AFTER:
-            tokens.append("xyany")
+            tokens.append(_facet("y", "any"))
         else:
             first = dt.date.fromordinal(lower).year
             last = dt.date.fromordinal(upper).year
             if last - first >= _YEAR_SPAN:
-                tokens.append("xyany")
+                tokens.append(_facet("y", "any"))
             else:
-                tokens.extend(f"xy{year}" for year in range(first, last + 1))
+                tokens.extend(_facet("y", year) for year in range(first, last + 1))
     return " ".join(tokens)
 
 
@@ -1458,8 +1464,8 @@ class _Plan:
                 required.append(facet)
         if window and window != list(years or ()) and window[1] - window[0] < _YEAR_WINDOW:
             # The days are checked on each row; the years spare FTS5 the rows of other years.
-            span = range(window[0], window[1] + 1)
-            required.append(" OR ".join(['"xyany"', *(f'"xy{year}"' for year in span)]))
+            years_kept = ("any", *range(window[0], window[1] + 1))
+            required.append(" OR ".join(f'"{_facet("y", year)}"' for year in years_kept))
         facets = "".join(f" AND {{facets}} : ({facet})" for facet in required)
         facets += "".join(f" NOT {{facets}} : ({facet})" for facet in refused)
         self.snippet_match = f"{_TEXT_COLUMNS} : ({query.match})" if query.match else ""
@@ -1508,9 +1514,11 @@ class _Plan:
 def _facet_match(node: Node) -> str | None:
     """The facets MATCH of a kind or status filter, or of an OR of them (else None)."""
     if isinstance(node, Filter) and node.name in ("kind", "status"):
-        return f'"x{node.name}{node.value}"'
-    if isinstance(node, AnyOf) and all(
-        isinstance(child, Filter) and child.name in ("kind", "status") for child in node.operands
-    ):
-        return " OR ".join(f'"x{c.name}{c.value}"' for c in node.operands if isinstance(c, Filter))
+        return f'"{_facet(node.name, node.value)}"'
+    if isinstance(node, AnyOf):
+        facets = [
+            c for c in node.operands if isinstance(c, Filter) and c.name in ("kind", "status")
+        ]
+        if len(facets) == len(node.operands):
+            return " OR ".join(f'"{_facet(f.name, f.value)}"' for f in facets)
     return None
