@@ -511,3 +511,20 @@ def test_document_from_data_validates_without_yaml(tmp_path: Path) -> None:
     assert [d.format() for d in failed.diagnostics] == [
         "ex.yaml:3:1: error: title: expected text, got a number (5)"
     ]
+
+
+def test_a_lone_surrogate_is_refused_by_both_parsers() -> None:
+    text = 'k: "a\\uD800b"\n'
+    for loader_class in (None, yamlnodes.PythonComposingLoader):
+        try:
+            root = (
+                yamlnodes.compose(text)
+                if loader_class is None
+                else yamlnodes.compose(text, loader_class)
+            )
+        except loader.yaml.YAMLError:
+            continue  # libyaml refuses it while parsing: also a located error
+        assert root is not None
+        data, problems = yamlnodes.to_data(root)
+        assert data == {"k": None}
+        assert [p.message for p in problems] == ["text holds a lone surrogate code point"]

@@ -35,6 +35,7 @@ is quadratic in the digits below that."""
 # libyaml's loader when it is there (about ten times faster); the pure-Python one otherwise.
 # Only the safe variants: the full loaders construct arbitrary Python objects from tags.
 HAS_LIBYAML = hasattr(yaml, "CSafeLoader")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _IMPLICIT: dict[str, tuple[tuple[str, Any], ...]] = {
     first: tuple(resolvers)
     for first, resolvers in yaml.resolver.Resolver.yaml_implicit_resolvers.items()
@@ -260,7 +261,13 @@ def to_data(root: Node, sharing: bool = True) -> tuple[Any, list[Problem]]:
         if node.__class__ is ScalarNode:
             written += 1
             if node.tag == STR:
-                return node.value
+                value = node.value
+                if not value.isascii() and _SURROGATE.search(value):
+                    # Only the pure-Python parser lets `"\uD800"` through; it could not be
+                    # shown or written out as UTF-8 later.
+                    problems.append(Problem(node, "text holds a lone surrogate code point"))
+                    return None
+                return value
             return _scalar(node, problems)  # type: ignore[arg-type]
         if depth > MAX_DEPTH:
             raise TreeRefused(node, f"nesting deeper than {MAX_DEPTH} levels")
