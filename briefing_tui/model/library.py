@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 from . import dates, loader
 from .diagnostics import Diagnostic, Severity, field_path
@@ -36,6 +36,9 @@ from .entities import (
 from .links import Link, find_links, plain
 from .refs import GLOBAL_KINDS, EntityKind, EntityRef
 from .text import visible
+
+if TYPE_CHECKING:
+    from .cache import DocumentCache
 
 Progress = Callable[[int, int], None]
 """Called as documents load: (documents done, documents in all)."""
@@ -337,18 +340,31 @@ def _discover(paths: Sequence[str | Path]) -> tuple[list[tuple[Path, str]], list
 
 def _load_file(path: Path, display_path: str) -> Document:
     """One document, never an exception: anything the loader did not foresee becomes an error."""
+    return _load_cached(path, display_path, None)
+
+
+def _load_cached(path: Path, display_path: str, cache: DocumentCache | None) -> Document:
+    """`_load_file` through a document cache."""
     try:
+        if cache is not None:
+            return cache.load(path, display_path)
         return loader.load_document(path, display_path)
     except Exception as exc:  # one broken file must never hide the others
         problem = Diagnostic(display_path, 1, 1, "error", "", f"could not be read: {exc}")
         return Document(path=path, display_path=display_path, diagnostics=[problem])
 
 
-def _locate(document: Document, locs: Sequence[Loc]) -> dict[Loc, tuple[int, int]]:
-    """Line and column of each field path, found by re-reading the file (best effort: a file
-    that vanished or no longer parses yields what it can, the rest fall back to known lines)."""
+def _locate(
+    document: Document, locs: Sequence[Loc], cache: DocumentCache | None = None
+) -> dict[Loc, tuple[int, int]]:
+    """Line and column of each field path, found by re-reading the file, or in `cache` (best
+    effort: a file that vanished or no longer parses yields what it can, the rest fall back to
+    known lines)."""
     try:
-        found = loader.locate(document.path, locs)
+        if cache is not None:
+            found = cache.locate(document.path, locs)
+        else:
+            found = loader.locate(document.path, locs)
     except Exception:  # positions are a nicety; the warning itself must survive
         found = {}
     for loc in locs:
@@ -384,6 +400,8 @@ class Library:
     """Usable briefings by id, in document order."""
     actors: dict[str, ActorRecord]
     places: dict[str, PlaceRecord]
+    cache: DocumentCache | None
+    """The document cache the library was loaded through, which `reload` uses too."""
 
     def __init__(
         self,
@@ -393,11 +411,14 @@ class Library:
         stats: Mapping[Path, FileStat] | None = None,
         located: Mapping[Path, Mapping[Loc, tuple[int, int]]] | None = None,
         problems: Sequence[Diagnostic] = (),
+        cache: DocumentCache | None = None,
     ) -> None:
         """Link already loaded documents. `roots` are what `reload` discovers again (default:
         the documents' own files); `stats` tell `reload` which files are unchanged; `located`
         holds positions of warned nodes already found for unchanged files; `problems` are
-        diagnostics about no document (a path that does not exist)."""
+        diagnostics about no document (a path that does not exist); `cache` keeps positions
+        found between runs."""
+        self.cache = cache
         self._loaded: list[Document] = list(documents)
         self._roots: tuple[str | Path, ...] = tuple(roots) or tuple(d.path for d in documents)
         self._stats: dict[Path, FileStat] = dict(stats or {})
@@ -435,10 +456,14 @@ class Library:
         *,
         progress: Progress | None = None,
         previous: Library | None = None,
+        cache: DocumentCache | None = None,
     ) -> Library:
-        """Load every document; with `previous`, a document that turned invalid keeps its last
-        good model and gains a warning saying so."""
-        return cls._read(tuple(paths), progress, previous, reuse=False, changed=())
+        """Load every document (through `cache` when given, else `previous`'s cache); with
+        `previous`, a document that turned invalid keeps its last good model and gains a
+        warning saying so."""
+        if cache is None and previous is not None:
+            cache = previous.cache
+        return cls._read(tuple(paths), progress, previous, reuse=False, changed=(), cache=cache)
 
     def reload(
         self,
@@ -449,7 +474,9 @@ class Library:
         """A new library of the same roots that re-reads only added files and files whose size or
         mtime changed (and `changed_paths`, even if they look unchanged); removed files go;
         a file that turned invalid keeps its last good model."""
-        return Library._read(self._roots, progress, self, reuse=True, changed=changed_paths or ())
+        return Library._read(
+            self._roots, progress, self, reuse=True, changed=changed_paths or (), cache=self.cache
+        )
 
     @classmethod
     def _read(
@@ -460,6 +487,30 @@ class Library:
         *,
         reuse: bool,
         changed: Iterable[str | Path],
+        cache: DocumentCache | None = None,
+    ) -> Library:
+        # Loading makes millions of objects and no cycles: collecting between documents would
+        # re-scan every model loaded so far, again and again (40% of a cold load, more warm).
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return cls._read_files(
+                roots, progress, previous, reuse=reuse, changed=changed, cache=cache
+            )
+        finally:
+            if collecting:
+                gc.enable()
+
+    @classmethod
+    def _read_files(
+        cls,
+        roots: tuple[str | Path, ...],
+        progress: Progress | None,
+        previous: Library | None,
+        *,
+        reuse: bool,
+        changed: Iterable[str | Path],
+        cache: DocumentCache | None = None,
     ) -> Library:
         files, missing = _discover(roots)
         total = len(files)
@@ -487,7 +538,10 @@ class Library:
                 if path in previous._located:
                     located[path] = previous._located[path]
             else:
-                document = _load_file(path, display_path)
+                if cache is None:
+                    document = _load_file(path, display_path)
+                else:
+                    document = _load_cached(path, display_path, cache)
                 if old is not None and old.usable and not document.usable:
                     document = keep_last_good(document, old)
             if stat is not None:
@@ -495,7 +549,9 @@ class Library:
             documents.append(document)
             if progress:
                 progress(done, total)
-        return cls(documents, roots=roots, stats=stats, located=located, problems=missing)
+        return cls(
+            documents, roots=roots, stats=stats, located=located, problems=missing, cache=cache
+        )
 
     def _link(self) -> None:
         """Merge, index and check references; run once, when the library is made."""
@@ -642,7 +698,7 @@ class Library:
         known = self._located.get(document.path, {})
         missing = [loc for loc in dict.fromkeys(locs) if loc not in known]
         if missing:
-            known = {**known, **_locate(document, missing)}
+            known = {**known, **_locate(document, missing, self.cache)}
         self._located[document.path] = known
         return known
 

@@ -1,0 +1,566 @@
+"""The document cache: each file's validated model, diagnostics and lines, kept between runs.
+
+An unchanged library then loads without parsing YAML or validating: a file whose path, size,
+mtime, ctime and inode match its entry is rebuilt from the entry. Entries live in the user's
+cache folder (`platformdirs.user_cache_dir("briefing-tui")/documents`, which follows
+XDG_CACHE_HOME), never in the library's folder, one file per document, each written to a
+temporary file and renamed into place.
+
+An entry holds plain data only (dicts, lists, tuples, str, int, float, None) serialised with
+`marshal`, and is read back only after its keyed BLAKE2b checksum verifies with a random key
+kept in the cache folder, readable by the user alone. Data that fails the check (corrupt,
+truncated, tampered with, written by another version of the code) is never decoded: the file is
+parsed again and its entry rewritten. Models are rebuilt without validating again, since the
+checksum proves this code validated them.
+
+Documents loaded through the cache, whether or not its folder can be used, are kept compact in
+memory: one shared "fields set" per model class instead of one set per model, short strings
+(ids, dates, kinds, names) interned, identical citations and event actors shared, and the field
+paths of entity lines shared.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import hmac
+import marshal
+import os
+import secrets
+import stat
+import sys
+import tempfile
+import time
+import types
+import typing
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from . import loader
+from .diagnostics import Diagnostic
+from .document import Document, DocumentKind, Loc
+from .entities import ActorRegistry, Briefing, Citation, EventActor
+
+FORMAT = 1
+"""Bumped whenever what an entry holds changes (any change to the model's code also counts)."""
+
+RACY_NS = 2_000_000_000
+"""A file modified less than this long before it is read is not cached: a second change in
+the same clock tick, of the same size, would go unseen (file systems keep mtimes coarsely)."""
+
+KEY_BYTES = 32
+_MAGIC = b"briefing-tui document cache\n"
+_VERSION_BYTES = 16
+_MAC_BYTES = 32
+_HEADER = len(_MAGIC) + _VERSION_BYTES + _MAC_BYTES
+
+_CODE_FILES = (
+    "cache.py",
+    "dates.py",
+    "diagnostics.py",
+    "document.py",
+    "entities.py",
+    "links.py",
+    "loader.py",
+    "text.py",
+    "validate.py",
+    "yamlnodes.py",
+)
+"""The modules whose code decides what a document becomes: their text is part of the version."""
+
+_PROSE_FIELDS = frozenset(
+    ("summary", "profile", "description", "note", "text", "answer", "title", "url")
+)
+"""String fields that are mostly unique text: not worth interning."""
+_INTERN_MAX = 64
+_SHARED_MODELS: tuple[type[BaseModel], ...] = (Citation, EventActor)
+"""Small value models, frozen and without identity: identical ones are one object."""
+
+StatKey = tuple[int, int, int, int]
+"""What tells a changed file from an unchanged one: size, mtime and ctime (ns), inode."""
+
+_MODELS: dict[str, type[BaseModel]] = {"briefing": Briefing, "actors": ActorRegistry}
+
+
+def default_folder() -> Path:
+    """Where entries are kept: the `documents` folder of the user's cache folder."""
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("briefing-tui")) / "documents"
+
+
+def code_version() -> bytes:
+    """A digest of everything that decides what a file becomes: the format, the Python, pydantic
+    and PyYAML versions, whether libyaml is used, and the text of the model's modules."""
+    import pydantic
+    import yaml
+
+    from . import yamlnodes
+
+    digest = hashlib.blake2b(digest_size=_VERSION_BYTES)
+    for part in (FORMAT, sys.version, pydantic.VERSION, yaml.__version__, yamlnodes.HAS_LIBYAML):
+        digest.update(f"{part}\0".encode())
+    here = Path(__file__).parent
+    for name in _CODE_FILES:
+        try:
+            digest.update((here / name).read_bytes())
+        except OSError:  # installed without sources: the package version stands in
+            from .. import __version__
+
+            digest.update(f"{name} {__version__}".encode())
+    return digest.digest()
+
+
+def stat_key(path: str | os.PathLike[str]) -> StatKey | None:
+    """The stat key of a file (None when it cannot be had)."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+
+
+@contextmanager
+def _collection_paused() -> Iterator[None]:
+    """Loading or rebuilding one document makes thousands of objects and no cycles: cyclic
+    collection meanwhile would only re-scan every model already loaded."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
+# ----------------------------------------------------------------- models without validation
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """How to rebuild one model class from its plain data."""
+
+    children: tuple[tuple[str, type[BaseModel], bool], ...]
+    """(field, model class, is a list) of fields that hold models."""
+    strings: tuple[str, ...]
+    """Fields holding short strings worth interning (ids, dates, kinds, names)."""
+    string_lists: tuple[str, ...]
+    """Fields holding lists of such strings (tags, aliases, about)."""
+    fields_set: set[str]
+    """Every field: the `model_fields_set` of every rebuilt model of the class (shared)."""
+    shared: bool
+
+
+_PLANS: dict[type[BaseModel], _Plan] = {}
+
+
+def _core(annotation: Any) -> Any:
+    """The type under `Annotated[...]` and `X | None`."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin is typing.Union or origin is types.UnionType:
+            args = [a for a in typing.get_args(annotation) if a is not type(None)]
+            if len(args) != 1:
+                return annotation
+            annotation = args[0]
+        else:
+            return annotation
+
+
+def _is_model(annotation: Any) -> bool:
+    return isinstance(annotation, type) and issubclass(annotation, BaseModel)
+
+
+def _is_text(annotation: Any) -> bool:
+    if annotation is str:
+        return True
+    return typing.get_origin(annotation) is typing.Literal and all(
+        isinstance(choice, str) for choice in typing.get_args(annotation)
+    )
+
+
+def _plan(cls: type[BaseModel]) -> _Plan:
+    plan = _PLANS.get(cls)
+    if plan is not None:
+        return plan
+    children: list[tuple[str, type[BaseModel], bool]] = []
+    strings: list[str] = []
+    string_lists: list[str] = []
+    for name, info in cls.model_fields.items():
+        annotation = _core(info.annotation)
+        if _is_model(annotation):
+            children.append((name, annotation, False))
+        elif typing.get_origin(annotation) is list:
+            item = _core(typing.get_args(annotation)[0])
+            if _is_model(item):
+                children.append((name, item, True))
+            elif _is_text(item):
+                string_lists.append(name)
+        elif _is_text(annotation) and name not in _PROSE_FIELDS:
+            strings.append(name)
+    plan = _Plan(
+        tuple(children),
+        tuple(strings),
+        tuple(string_lists),
+        set(cls.model_fields),
+        cls in _SHARED_MODELS,
+    )
+    _PLANS[cls] = plan
+    return plan
+
+
+_new = object.__new__
+_set = object.__setattr__
+
+
+class ModelBuilder:
+    """Makes models from plain data this code validated before (`model_dump` output), without
+    validating again; identical small value models come out as one object."""
+
+    def __init__(self) -> None:
+        self._shared: dict[tuple[type[BaseModel], tuple[Any, ...]], BaseModel] = {}
+
+    def build(self, cls: type[BaseModel], data: dict[str, Any]) -> Any:
+        """The model of `data` read from an entry: `data` becomes its `__dict__` (its nested
+        dicts become models); its strings were interned when it was written."""
+        plan = _PLANS.get(cls) or _plan(cls)
+        for name, child, many in plan.children:
+            value = data[name]
+            if value is None:
+                continue
+            if many:
+                data[name] = [self.build(child, item) for item in value]
+            else:
+                data[name] = self.build(child, value)
+        return self._make(cls, plan, data)
+
+    def build_fresh(self, cls: type[BaseModel], data: dict[str, Any]) -> Any:
+        """The model of `data` just dumped from a validated model. Its short strings are
+        interned in place, and otherwise it is left as it is, plain, to be written to an entry
+        (models with nested models get their own copy of it)."""
+        plan = _PLANS.get(cls) or _plan(cls)
+        intern = sys.intern
+        for name in plan.strings:
+            value = data[name]
+            if value.__class__ is str and len(value) <= _INTERN_MAX:
+                data[name] = intern(value)
+        for name in plan.string_lists:
+            values = data[name]
+            if values:
+                data[name] = [intern(v) if len(v) <= _INTERN_MAX else v for v in values]
+        if not plan.children:
+            return self._make(cls, plan, data)
+        own = data.copy()
+        for name, child, many in plan.children:
+            value = data[name]
+            if value is None:
+                continue
+            if many:
+                own[name] = [self.build_fresh(child, item) for item in value]
+            else:
+                own[name] = self.build_fresh(child, value)
+        return self._make(cls, plan, own)
+
+    def _make(self, cls: type[BaseModel], plan: _Plan, data: dict[str, Any]) -> Any:
+        if plan.shared:
+            key = (cls, tuple(data.values()))
+            model = self._shared.get(key)
+            if model is not None:
+                return model
+        model = _new(cls)
+        _set(model, "__dict__", data)
+        _set(model, "__pydantic_fields_set__", plan.fields_set)
+        _set(model, "__pydantic_extra__", None)
+        _set(model, "__pydantic_private__", None)
+        if plan.shared:
+            self._shared[key] = model
+        return model
+
+
+_LOCS: dict[Loc, Loc] = {}
+"""Field paths of entity lines, shared by every document (each holds ~150 of the same)."""
+
+
+def _shared_lines(lines: dict[Loc, int]) -> dict[Loc, int]:
+    locs = _LOCS
+    return {locs.setdefault(loc, loc): line for loc, line in lines.items()}
+
+
+# ----------------------------------------------------------------- the cache
+
+
+class DocumentCache:
+    """Loads documents through entries kept in a cache folder (or, when the folder cannot be
+    used, straight from their files, still compact in memory)."""
+
+    def __init__(self, folder: str | os.PathLike[str] | None = None, *, persistent: bool = True):
+        """Use `folder` (default: the user's cache folder). With `persistent=False`, or when
+        the folder or its key cannot be made private to the user, nothing is read or written."""
+        self.folder: Path | None = None
+        self.hits = 0
+        """Documents rebuilt from their entry."""
+        self.misses = 0
+        """Documents read from their file."""
+        self.rejected = 0
+        """Entries found but refused: corrupt, truncated, tampered with, or of another version."""
+        self._builder = ModelBuilder()
+        self._version = b""
+        self._key = b""
+        if persistent:
+            try:
+                chosen = Path(folder) if folder is not None else default_folder()
+                self._key = _user_key(chosen)
+                self._version = code_version()
+                self.folder = chosen
+            except OSError:
+                self.folder = None
+
+    @property
+    def persistent(self) -> bool:
+        """True when entries are read and written."""
+        return self.folder is not None
+
+    def entry_path(self, path: str | os.PathLike[str], suffix: str = ".entry") -> Path | None:
+        """Where the entry of a document's file is kept (None without a cache folder)."""
+        if self.folder is None:
+            return None
+        name = os.path.abspath(path).encode("utf-8", "surrogateescape")
+        return self.folder / (hashlib.sha256(name).hexdigest()[:40] + suffix)
+
+    # ------------------------------------------------------------- documents
+
+    def load(self, path: Path, display_path: str) -> Document:
+        """The document of `path`: from its entry when the file is unchanged, else read, parsed
+        and validated (and its entry written). Never raises for a bad file."""
+        with _collection_paused():
+            return self._load(path, display_path)
+
+    def _load(self, path: Path, shown: str) -> Document:
+        before = stat_key(path)
+        entry = self.entry_path(path)
+        if entry is not None and before is not None:
+            found = self._read(entry, path, before)
+            if found is not None:
+                try:
+                    document = self._document(path, shown, *found)
+                except Exception:  # verified yet unusable: a bug of an earlier version
+                    self.rejected += 1
+                else:
+                    self.hits += 1
+                    return document
+        self.misses += 1
+        text = loader.read_text(path, shown)
+        if isinstance(text, Diagnostic):
+            return Document(path=path, display_path=shown, diagnostics=[text])
+        document = loader.document_from_text(path, shown, text)
+        document.lines = _shared_lines(document.lines)
+        model = document.briefing if document.briefing is not None else document.registry
+        data = None
+        if model is not None:
+            data = model.model_dump()
+            compact = self._builder.build_fresh(type(model), data)
+            if document.briefing is not None:
+                document.briefing = compact
+            else:
+                document.registry = compact
+        if entry is not None and before is not None:
+            diagnostics = [
+                (d.line, d.col, d.severity, d.field, d.message) for d in document.diagnostics
+            ]
+            self._write(entry, path, before, (document.kind, data, diagnostics, document.lines))
+        return document
+
+    def _document(
+        self,
+        path: Path,
+        shown: str,
+        kind: DocumentKind | None,
+        data: dict[str, Any] | None,
+        diagnostics: list[tuple[int, int, Any, str, str]],
+        lines: dict[Loc, int],
+    ) -> Document:
+        document = Document(
+            path=path,
+            display_path=shown,
+            diagnostics=[Diagnostic(shown, *found) for found in diagnostics],
+            lines=_shared_lines(lines),
+        )
+        if kind is not None and data is not None:
+            model = self._builder.build(_MODELS[kind], data)
+            document.kind = kind
+            if kind == "briefing":
+                document.briefing = model
+            else:
+                document.registry = model
+        return document
+
+    # ------------------------------------------------------------- positions
+
+    def locate(self, path: Path, locs: Sequence[Loc]) -> dict[Loc, tuple[int, int]]:
+        """(line, col) of field paths of a file, as `loader.locate` finds them by parsing it
+        again; positions found once are kept with the file's entry for the next run."""
+        current = stat_key(path)
+        entry = self.entry_path(path, ".located")
+        known: dict[Loc, tuple[int, int]] = {}
+        if entry is not None and current is not None:
+            found = self._read(entry, path, current)
+            if found is not None and isinstance(found[0], dict):
+                known = found[0]
+        missing = [loc for loc in locs if loc not in known]
+        if not missing:
+            return {loc: known[loc] for loc in locs}
+        fresh = loader.locate(path, missing)
+        known.update(fresh)
+        if entry is not None and current is not None:
+            self._write(entry, path, current, (known,))
+        return {loc: known[loc] for loc in locs if loc in known}
+
+    # ------------------------------------------------------------- entries
+
+    def _read(self, entry: Path, path: Path, current: StatKey) -> tuple[Any, ...] | None:
+        """What an entry holds about `path`, if it verifies and the file has not changed."""
+        found = _read_regular(entry)
+        if found is None:
+            return None
+        raw, _ = found
+        payload = self._verified(raw)
+        if payload is None:
+            self.rejected += 1
+            return None
+        try:
+            abspath, key, *held = marshal.loads(payload)
+        except Exception:  # verified yet unreadable: a bug of an earlier version
+            self.rejected += 1
+            return None
+        if abspath != os.path.abspath(path) or key != current:
+            return None  # the file changed (or a different file hashed alike)
+        return tuple(held)
+
+    def _verified(self, raw: bytes) -> bytes | None:
+        """The payload of an entry whose header and checksum are right, else None."""
+        if len(raw) <= _HEADER or not raw.startswith(_MAGIC):
+            return None
+        start = len(_MAGIC)
+        version = raw[start : start + _VERSION_BYTES]
+        mac = raw[start + _VERSION_BYTES : _HEADER]
+        payload = raw[_HEADER:]
+        if version != self._version:
+            return None
+        if not hmac.compare_digest(mac, self._mac(payload)):
+            return None
+        return payload
+
+    def _mac(self, payload: bytes) -> bytes:
+        digest = hashlib.blake2b(key=self._key, digest_size=_MAC_BYTES)
+        digest.update(self._version)
+        digest.update(payload)
+        return digest.digest()
+
+    def _write(self, entry: Path, path: Path, before: StatKey, held: tuple[Any, ...]) -> None:
+        """Keep what was found about `path`, unless the file changed while it was read or so
+        recently that a second change could hide behind the same mtime.
+
+        Written atomically (a temporary file renamed into place); a failure only costs the
+        entry, and after the first one nothing more is written.
+        """
+        if not _settled(before) or stat_key(path) != before:
+            return
+        payload = marshal.dumps((os.path.abspath(path), before, *held))
+        data = b"".join((_MAGIC, self._version, self._mac(payload), payload))
+        temporary = None
+        try:
+            descriptor, temporary = tempfile.mkstemp(dir=entry.parent, prefix=".entry-")
+            with open(descriptor, "wb") as stream:
+                stream.write(data)
+            os.replace(temporary, entry)
+            temporary = None
+        except OSError:
+            self.folder = None  # full or no longer writable: stop trying
+        finally:
+            if temporary is not None:
+                with suppress(OSError):
+                    os.unlink(temporary)
+
+
+def _settled(key: StatKey) -> bool:
+    """True when the file was last modified long enough ago to be cached safely."""
+    return time.time_ns() - key[1] >= RACY_NS
+
+
+def _read_regular(
+    path: Path, limit: int = -1, *, missing_ok: bool = True
+) -> tuple[bytes, os.stat_result] | None:
+    """The bytes of a regular file and its stat, or None (for a pipe or a device too: opened
+    without blocking, never waited on). A missing file raises with `missing_ok=False`."""
+    try:
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+        descriptor = os.open(path, flags)
+    except FileNotFoundError:
+        if missing_ok:
+            return None
+        raise
+    except OSError:
+        return None
+    with open(descriptor, "rb") as stream:
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode):
+            return None
+        try:
+            return stream.read(limit), info
+        except OSError:
+            return None
+
+
+def _user_key(folder: Path) -> bytes:
+    """The random key of the cache folder, made on first use; refuses (OSError) a folder or
+    key that others could write or read."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    key_path = folder / "key"
+    for _ in range(3):  # read; or make, then read; or replace a damaged one, then read
+        try:
+            found = _read_regular(key_path, KEY_BYTES + 1, missing_ok=False)
+        except FileNotFoundError:
+            _make_key(folder, key_path)
+            continue
+        if found is None:
+            key_path.unlink()  # not a regular file: made again below
+            continue
+        key, info = found
+        if os.name == "posix":
+            if info.st_uid != os.getuid() or info.st_mode & 0o077:
+                raise PermissionError(f"{key_path} is not private to this user")
+            folder_info = os.stat(folder)
+            if folder_info.st_uid != os.getuid():
+                raise PermissionError(f"{folder} belongs to another user")
+            if folder_info.st_mode & 0o022:
+                os.chmod(folder, 0o700)  # made by hand, or under a permissive umask
+        if len(key) != KEY_BYTES:
+            key_path.unlink()  # damaged: every entry is made again under a new key
+            continue
+        return key
+    raise OSError(f"could not make a key in {folder}")
+
+
+def _make_key(folder: Path, key_path: Path) -> None:
+    """Write a new key without ever showing a half-written one: another process making its
+    own at the same moment wins or loses as a whole."""
+    descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=".key-")
+    try:
+        with open(descriptor, "wb") as stream:
+            stream.write(secrets.token_bytes(KEY_BYTES))
+        try:
+            os.link(temporary, key_path)
+        except FileExistsError:
+            pass
+        except OSError:  # a file system without hard links: a rename, which may overwrite
+            os.replace(temporary, key_path)
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
