@@ -31,7 +31,13 @@ from .screens.help import HelpScreen
 from .screens.link_hints import LinkHintScreen, hint_labels
 from .screens.main import MainScreen
 from .screens.problems import ProblemsScreen
-from .screens.search import LibrarySearch, SearchResults, SearchScreen, step_results
+from .screens.search import (
+    LibrarySearch,
+    SearchResults,
+    SearchScreen,
+    start_indexing,
+    step_results,
+)
 from .screens.sources import SourcesScreen
 from .widgets.link_page import LinkPage
 
@@ -113,7 +119,7 @@ class BriefingApp(App[int]):
         self._stop_watching = threading.Event()
         self._changed_while_loading: set[str] = set()
         self.library_search = LibrarySearch()
-        """The search index, opened by the search screen's workers on first use."""
+        """The search index, brought up to date in a worker whenever the library loads."""
         self.last_search: SearchResults | None = None
         """The results of the last search opened, which n and N step through."""
 
@@ -176,6 +182,7 @@ class BriefingApp(App[int]):
     def on_library_loaded(self, message: LibraryLoaded) -> None:
         previous, library = self.library, message.library
         self.library = library
+        start_indexing(self, library)
         self.main_screen.set_library(library)
         if previous is None:
             self._open_first()

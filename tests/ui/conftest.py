@@ -21,6 +21,13 @@ WIDE = (120, 40)
 NARROW = (80, 24)
 
 
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test's caches (the search index, built as soon as a library loads) in its own
+    folder, never the user's."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+
+
 @pytest.fixture
 def library_copy(tmp_path: Path) -> Path:
     """A private copy of the fixture library, free to edit."""

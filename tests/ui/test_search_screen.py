@@ -2,27 +2,33 @@
 
 from __future__ import annotations
 
+import re
+import threading
 from pathlib import Path
 
 import pytest
-from conftest import BRIEFS, WIDE, loaded, reader
+from conftest import BRIEFS, NARROW, WIDE, loaded, reader
 from textual.content import Content
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static
 
+from briefing_tui.model.library import Library
 from briefing_tui.model.refs import EntityRef
+from briefing_tui.model.search import KIND_ORDER
 from briefing_tui.ui.app import BriefingApp
 from briefing_tui.ui.screens.dossier import DossierScreen
 from briefing_tui.ui.screens.main import MainScreen
-from briefing_tui.ui.screens.search import HIT_STYLE, SearchScreen
+from briefing_tui.ui.screens.search import (
+    HIT_STYLE,
+    KIND_WIDTH,
+    LibrarySearch,
+    SearchScreen,
+    folded_snippet,
+    lead_trimmed,
+)
 
 FAYLAQ = EntityRef("actor", "faylaq-al-sham")
-
-
-@pytest.fixture(autouse=True)
-def private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each test's index in its own cache folder, never the user's."""
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+DUWAYLI_STRIKE = EntityRef("event", "evt-duwayli-strike", "idlib-2020-10-turkey-russia")
 
 
 async def settle(pilot: Pilot[int], app: BriefingApp) -> None:
@@ -59,6 +65,19 @@ def highlighted_words(content: Content) -> list[str]:
     ]
 
 
+def result_of(screen: SearchScreen, ref: EntityRef) -> Content:
+    """The result shown for `ref`."""
+    return next(
+        content for hit, content in zip(screen.hits, results(screen), strict=True) if hit.ref == ref
+    )
+
+
+def shown_lines(screen: SearchScreen) -> list[str]:
+    """The lines of the result list as drawn on the screen."""
+    shown = screen.query_one("#search-results", OptionList)
+    return [shown.render_line(y).text for y in range(shown.scrollable_content_region.height)]
+
+
 async def test_a_misspelt_name_finds_the_actor_and_enter_opens_its_dossier() -> None:
     app = reader([BRIEFS], open_at="idlib-2020-10-turkey-russia")
     async with app.run_test(size=WIDE) as pilot:
@@ -86,11 +105,7 @@ async def test_results_show_kind_title_briefing_and_highlighted_snippet() -> Non
         await loaded(app, pilot)
         screen = await search(pilot, app, "duwayli strike")
         assert len(screen.hits) > 1
-        event = next(
-            content
-            for hit, content in zip(screen.hits, results(screen), strict=True)
-            if hit.ref == EntityRef("event", "evt-duwayli-strike", "idlib-2020-10-turkey-russia")
-        )
+        event = result_of(screen, DUWAYLI_STRIKE)
         kind_title, where, snippet = event.plain.splitlines()
         assert kind_title.split()[0] == "event"
         assert "Russian air strike on a Faylaq al-Sham camp" in kind_title
@@ -191,3 +206,100 @@ async def test_enter_typed_before_the_results_come_opens_the_best_one() -> None:
         await settle(pilot, app)
         assert isinstance(app.screen, DossierScreen)
         assert app.screen.location.ref == FAYLAQ
+
+
+def test_whitespace_is_folded_across_the_snippet_and_kept_around_hits() -> None:
+    pieces = [("…strike hit a\n  ", False), ("Faylaq", True), (" al-Sham\ttraining ", False)]
+    assert folded_snippet(pieces) == [
+        ("…strike hit a ", False),
+        ("Faylaq", True),
+        (" al-Sham training", False),
+    ]
+    # A run of spaces spanning two pieces is one space; one inside a hit phrase stays a hit.
+    pieces = [("a ", False), (" air", True), (" ", True), ("strike", True), ("  ", False)]
+    assert folded_snippet(pieces) == [("a ", False), ("air strike", True)]
+
+
+def test_the_text_before_the_first_hit_is_cut_at_a_word() -> None:
+    pieces = [("…on 26 October 2020 a Russian air strike hit a ", False), ("Faylaq", True)]
+    trimmed = lead_trimmed(pieces, lead=20)
+    assert trimmed == [("…air strike hit a ", False), ("Faylaq", True)]
+    assert lead_trimmed(trimmed, lead=20) == trimmed
+
+
+async def test_snippets_keep_the_spaces_around_each_hit() -> None:
+    app = reader([BRIEFS])
+    async with app.run_test(size=WIDE) as pilot:
+        await loaded(app, pilot)
+        screen = await search(pilot, app, "faylaq")
+        briefing = result_of(screen, EntityRef("briefing", "idlib-2020-10-turkey-russia"))
+        snippet = briefing.plain.splitlines()[2]
+        assert "hit a Faylaq al-Sham training camp" in snippet
+        assert "Faylaq" in highlighted_words(briefing)
+        for content in results(screen):
+            text = content.plain + " "
+            for span in content.spans:
+                if span.style == HIT_STYLE:
+                    # No hit runs into the word before or after it.
+                    assert not text[span.start - 1].isalnum(), text
+                    assert not text[span.end].isalnum(), text
+
+
+async def test_each_result_is_a_few_indented_lines_cut_with_an_ellipsis_at_80_columns() -> None:
+    app = reader([BRIEFS])
+    async with app.run_test(size=NARROW) as pilot:
+        await loaded(app, pilot)
+        screen = await search(pilot, app, "faylaq")
+        lines = [line.rstrip() for line in shown_lines(screen)]
+        item_start = re.compile(rf"^ ({'|'.join(KIND_ORDER)}) +\S")
+        below_title = " " * (KIND_WIDTH + 1)
+        for line in lines:
+            if not line.strip():
+                continue
+            assert item_start.match(line) or (
+                line.startswith(below_title) and line[len(below_title)] != " "
+            ), f"a line that is neither a result's first line nor indented under it: {line!r}"
+        assert any(line.endswith("…") for line in lines)
+        # No result wraps: each takes as many lines as it has.
+        heights = [len(content.plain.splitlines()) for content in results(screen)]
+        shown = screen.query_one("#search-results", OptionList)
+        assert shown.virtual_size.height == sum(heights)
+        assert all(2 <= height <= 3 for height in heights)
+
+
+async def test_the_index_is_built_in_a_worker_as_soon_as_the_library_loads(
+    library_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    threads: list[threading.Thread] = []
+    prepare = LibrarySearch.prepare
+
+    def recorded(self: LibrarySearch, library: Library) -> None:
+        threads.append(threading.current_thread())
+        prepare(self, library)
+
+    monkeypatch.setattr(LibrarySearch, "prepare", recorded)
+    app = reader([library_copy])
+    async with app.run_test(size=WIDE) as pilot:
+        await loaded(app, pilot)
+        assert app.library is not None
+        assert app.library_search.ready_for(app.library)  # before / is ever pressed
+        assert threads and threading.main_thread() not in threads
+        first = app.library
+
+        (library_copy / "alpha.yaml").write_text(
+            (library_copy / "alpha.yaml").read_text().replace("Alpha talks", "Gamma talks")
+        )
+        await pilot.press("r")
+        await loaded(app, pilot)
+        for _ in range(50):
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            if app.library is not first:
+                break
+        assert app.library is not first
+        assert app.library_search.ready_for(app.library)
+        assert threading.main_thread() not in threads
+
+        screen = await search(pilot, app, "gamma")
+        assert "Indexing" not in status(screen)
+        assert screen.hits and screen.hits[0].ref == EntityRef("briefing", "alpha")

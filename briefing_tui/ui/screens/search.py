@@ -1,13 +1,17 @@
 """The search screen: the library searched as you type, results with their hits highlighted;
-and the search index behind it, opened in a worker thread on first use."""
+and the search index behind it, brought up to date in a worker thread whenever the library
+loads."""
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import sqlite3
 import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, cast
 
@@ -25,7 +29,7 @@ from textual.worker import get_current_worker
 from ...model.library import Library
 from ...model.query import Query, QueryError, parse_query
 from ...model.search import Hit, SearchIndex
-from ...model.text import one_line
+from ...model.text import one_line, visible
 from ..widgets.briefing_blocks import human_date
 
 if TYPE_CHECKING:
@@ -36,6 +40,9 @@ DEBOUNCE = 0.15
 RESULT_LIMIT = 50
 HIT_STYLE = "bold $text-accent underline"
 KIND_WIDTH = 10
+"""Cells of the kind column; the lines below the title are indented as far."""
+SNIPPET_LEAD = 24
+"""Characters of a snippet kept before its first hit."""
 QUERY_HELP = (
     'words, "a phrase", prefix*, -not, a OR b, kind:actor, in:briefing, tag:, status:, '
     "actor:, after:2020-10, before:2021"
@@ -53,8 +60,8 @@ class SearchResults:
 
 @dataclass(slots=True)
 class LibrarySearch:
-    """The library's search index: opened and brought up to date with the library on first
-    use, in the caller's thread (a worker's, never the UI's); one search at a time."""
+    """The library's search index: opened and brought up to date with the library in the
+    caller's thread (a worker's, never the UI's); one search or update at a time."""
 
     use_cache: bool = True
     """Keep the index on disk between runs (in the user's cache), else build it in memory."""
@@ -99,6 +106,26 @@ class LibrarySearch:
             self._lock.release()
 
 
+def _prepare_quietly(search: LibrarySearch, library: Library) -> None:
+    """Bring the index up to date; a failure is left for the search screen to report (it
+    tries again, and says why when it cannot)."""
+    with contextlib.suppress(sqlite3.Error, OSError):
+        search.prepare(library)
+
+
+def start_indexing(app: BriefingApp, library: Library) -> None:
+    """Bring the search index up to date with `library` in a worker thread, as soon as the
+    library has loaded or reloaded, so that the first search finds it ready."""
+    app.run_worker(
+        partial(_prepare_quietly, app.library_search, library),
+        name="search index",
+        group="search-index",
+        exclusive=True,
+        thread=True,
+        exit_on_error=False,
+    )
+
+
 def where_found(library: Library | None, hit: Hit) -> str:
     """Where a hit lives: its briefing's title, its date for a briefing, the documents that
     define an actor or place."""
@@ -118,21 +145,64 @@ def where_found(library: Library | None, hit: Hit) -> str:
     return f"in {hit.briefing}" if hit.briefing else ""
 
 
-def hit_content(library: Library | None, hit: Hit) -> Content:
-    """The kind and the title; where it is; the snippet with its hits highlighted. Built from
-    plain text and spans, so nothing in a briefing is read as markup."""
-    indent = " " * KIND_WIDTH
-    lines = [
-        Content.assemble(
-            (f"{hit.kind:<{KIND_WIDTH}}", "$text-muted"), (one_line(hit.title), "bold")
-        )
+def folded_snippet(spans: Sequence[tuple[str, bool]]) -> list[tuple[str, bool]]:
+    """A snippet's (text, is_hit) pieces made visible, with whitespace folded across the whole
+    snippet: a run of spaces or line breaks becomes one space even where it spans two pieces
+    (a hit only when the whole run is inside hits), and the ends are trimmed. The spaces around
+    a hit stay."""
+    chars: list[tuple[str, bool]] = []
+    for text, is_hit in spans:
+        chars.extend((char, is_hit) for char in visible(text))
+    folded: list[tuple[str, bool]] = []
+    for is_space, run in itertools.groupby(chars, key=lambda item: item[0].isspace()):
+        pieces = list(run)
+        if is_space:
+            folded.append((" ", all(is_hit for _, is_hit in pieces)))
+        else:
+            folded.extend(pieces)
+    while folded and folded[0][0] == " ":
+        folded.pop(0)
+    while folded and folded[-1][0] == " ":
+        folded.pop()
+    return [
+        ("".join(char for char, _ in run), is_hit)
+        for is_hit, run in itertools.groupby(folded, key=lambda item: item[1])
     ]
+
+
+def lead_trimmed(
+    pieces: list[tuple[str, bool]], lead: int = SNIPPET_LEAD
+) -> list[tuple[str, bool]]:
+    """The snippet with the text before its first hit cut to about `lead` characters (at a word
+    boundary, marked with an ellipsis), so that the hit shows on a narrow line."""
+    if not pieces or pieces[0][1] or len(pieces) < 2:
+        return pieces
+    before = pieces[0][0]
+    if len(before) <= lead:
+        return pieces
+    kept = before[-lead:]
+    space = kept.find(" ")
+    if 0 <= space < len(kept) - 1:
+        kept = kept[space + 1 :]
+    return [("…" + kept, False), *pieces[1:]]
+
+
+def hit_content(library: Library | None, hit: Hit) -> Content:
+    """A result as up to three lines: the kind and the title; where it is; the snippet with
+    its hits highlighted, the last two indented under the title. Each line is meant to be cut
+    with an ellipsis, never wrapped. Built from plain text and spans, so nothing in a briefing
+    is read as markup."""
+    indent = " " * KIND_WIDTH
+    title = one_line(hit.title)
+    lines = [Content.assemble((f"{hit.kind:<{KIND_WIDTH}}", "$text-muted"), (title, "bold"))]
     where = where_found(library, hit)
     if where:
         lines.append(Content.assemble(indent, (one_line(where), "$text-muted italic")))
-    if hit.spans:
-        spans = ((one_line(text), HIT_STYLE if is_hit else "") for text, is_hit in hit.spans)
-        lines.append(Content.assemble(indent, *spans))
+    pieces = lead_trimmed(folded_snippet(hit.spans))
+    has_hit = any(is_hit for _, is_hit in pieces)
+    if pieces and (has_hit or "".join(text for text, _ in pieces) != title):
+        snippet = [(text, HIT_STYLE if is_hit else "") for text, is_hit in pieces]
+        lines.append(Content.assemble(indent, *snippet))
     return Content("\n").join(lines)
 
 
@@ -201,7 +271,7 @@ class SearchScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="search-box") as box:
             box.border_title = "Search"
-            yield Input(placeholder="Search the library", id="search-input")
+            yield Input(placeholder="Search the library", id="search-input", compact=True)
             yield Static(id="search-status")
             yield OptionList(id="search-results")
         yield Footer(compact=True)
