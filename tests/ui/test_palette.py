@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import re
+
+import pytest
 from conftest import BRIEFS, WIDE, loaded, reader
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from textual.command import CommandList, CommandPalette
+from textual.fuzzy import Matcher
 from textual.pilot import Pilot
 
 from briefing_tui.model.refs import EntityRef
+from briefing_tui.ui import commands
 from briefing_tui.ui.app import BriefingApp
+from briefing_tui.ui.commands import Candidate, fuzzy_score, name_score, prepared_destinations
 from briefing_tui.ui.screens.dossier import DossierScreen
 from briefing_tui.ui.screens.main import MainScreen
 from briefing_tui.ui.screens.problems import ProblemsScreen
@@ -110,3 +118,47 @@ async def test_names_in_the_palette_are_never_markup() -> None:
         await pilot.press("enter")
         await pilot.pause()
         assert main.shown == EntityRef("briefing", "alpha")
+
+
+@given(
+    query=st.text(alphabet="aeilmqsy -", min_size=1, max_size=5),
+    name=st.text(alphabet="aeilmqsyAFS -", min_size=1, max_size=20),
+)
+@settings(max_examples=150)
+def test_the_quick_score_is_the_fuzzy_matchers_own(query: str, name: str) -> None:
+    matcher = Matcher(query)
+    lowered = name.lower()
+    candidate = Candidate(name, lowered, frozenset(m.start() for m in re.finditer(r"\w+", lowered)))
+    assert fuzzy_score(matcher, query.lower(), candidate) == pytest.approx(matcher.match(name))
+
+
+async def test_one_letter_lists_only_the_best_few_and_names_are_prepared_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(commands, "HIT_LIMIT", 3)
+    app = reader([BRIEFS])
+    async with app.run_test(size=WIDE) as pilot:
+        await loaded(app, pilot)
+        assert app.library is not None
+        prepared = prepared_destinations(app.library)
+        listed = await palette(pilot, app, "s")
+        entities = [line for line in listed if line.endswith(("actor", "place")) or "as of" in line]
+        assert len(entities) == 3  # of the dozens of names holding an s
+        # The best three of every name that holds an s, in order.
+        matcher = Matcher("s")
+        ranked = []
+        for position, (destination, candidates) in enumerate(prepared):
+            first_best = max(candidates, key=lambda c: name_score(matcher, "s", c))
+            score = name_score(matcher, "s", first_best)
+            if score > 0:
+                ranked.append((-score, position, first_best.name, destination.detail))
+        assert len(ranked) > 10
+        best = sorted(ranked)[:3]
+        assert [(line.split("  ")[0], line.split("  ")[-1]) for line in entities] == [
+            (name, detail) for _, _, name, detail in best
+        ]
+        assert prepared_destinations(app.library) is prepared
+        await pilot.press("escape")
+        await pilot.pause()
+        await palette(pilot, app, "s")
+        assert prepared_destinations(app.library) is prepared
