@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from ..model.library import Library
 from ..model.refs import EntityRef
+
+# The model's heavy modules load in the library worker, after the first paint.
+if TYPE_CHECKING:
+    from ..model.library import Library
 
 
 @dataclass

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -17,13 +17,16 @@ from textual.screen import Screen
 from textual.widgets import Footer, Label, ProgressBar, Static, Tab, Tabs
 
 from ...model.diagnostics import Diagnostic
-from ...model.library import Library
 from ...model.refs import EntityRef
 from ...model.text import one_line
 from ..navigation import Location, ViewState
 from ..widgets.briefing_blocks import PANE_OF_KIND, PANES
 from ..widgets.briefing_list import BriefingList
 from ..widgets.link_page import Block, LinkPage, PagePosition
+
+# The model's heavy modules load in the library worker, after the first paint.
+if TYPE_CHECKING:
+    from ...model.library import Library
 
 PANE_TITLES = {
     "summary": "Summary",

@@ -21,12 +21,12 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...model.diagnostics import Diagnostic
-from ...model.document import Document, Loc
-from ...model.library import Library
 from ...model.refs import EntityRef
 from ...model.text import one_line, visible
 
 if TYPE_CHECKING:
+    from ...model.document import Document, Loc
+    from ...model.library import Library
     from ..app import BriefingApp
 
 SEVERITY_STYLES = {"error": "bold $text-error", "warning": "bold $text-warning"}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -12,11 +12,14 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
-from ...model.entities import Briefing, Citation
 from ...model.text import one_line
 from ..messages import SourceRequested
 from ..widgets.briefing_blocks import human_date
 from ..widgets.link_page import Block, LinkPage
+
+# The model's heavy modules load in the library worker, after the first paint.
+if TYPE_CHECKING:
+    from ...model.entities import Briefing, Citation
 
 
 def cited_grades(briefing: Briefing, source_id: str) -> list[str]:

@@ -4,13 +4,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from ...model import dates
-from ...model.entities import Briefing, Citation, Event, Judgment, Question, Source
-from ...model.library import ActorRecord, Library
 from ...model.links import Link, find_links
 from ...model.refs import EntityRef
 from .link_page import Block
+
+# The model's heavy modules load in the library worker, after the first paint.
+if TYPE_CHECKING:
+    from ...model.entities import Briefing, Citation, Event, Judgment, Question, Source
+    from ...model.library import ActorRecord, Library
 
 LIKELIHOOD_WORDS = {
     "almost-no-chance": "almost no chance",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.binding import Binding, BindingType
@@ -10,11 +10,14 @@ from textual.content import Content
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from ...model.library import Library
 from ...model.refs import EntityRef
 from ...model.text import one_line
 from ..messages import EntityRequested
 from .briefing_blocks import human_date
+
+# The model's heavy modules load in the library worker, after the first paint.
+if TYPE_CHECKING:
+    from ...model.library import Library
 
 
 def briefing_prompt(library: Library, briefing_id: str) -> Content:

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from ...model.library import ActorRecord, Library, PlaceRecord, RelationView, Sourced
 from ...model.links import split_prose
 from ...model.refs import EntityRef
 from .briefing_blocks import STATUS_ROLES, TITLE_MAX, human_date, prose, shorten
 from .link_page import Block
+
+# The model's heavy modules load in the library worker, after the first paint.
+if TYPE_CHECKING:
+    from ...model.library import ActorRecord, Library, PlaceRecord, RelationView, Sourced
 
 DISAGREEING_FIELDS = ("name", "kind", "country", "lat", "lon")
 """Fields whose differing values across documents are listed, each with its document (profiles
