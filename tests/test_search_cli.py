@@ -32,9 +32,15 @@ def test_hits_print_like_grep_and_exit_0(library: Path, capsys: pytest.CaptureFi
     assert main(["search", '"training camp"', "lib"]) == 0
     out = capsys.readouterr().out.splitlines()
     line = line_of(library / "syria" / "idlib-2020.yaml", "  - id: evt-strike")
-    assert out == [
+    assert out[0] == (
         f"lib/syria/idlib-2020.yaml:{line}: event evt-strike: Russian air strike on a training camp"
-    ]
+    )
+    # The briefing's summary links to the event, and shows (and is found by) its title.
+    assert len(out) == 2
+    assert out[1].startswith("lib/syria/idlib-2020.yaml:")
+    assert (
+        " briefing idlib-2020: " in out[1] and "see Russian air strike on a training camp" in out[1]
+    )
 
 
 def test_misspelt_name_first(library: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 # A label may wrap onto the next line, as prose in a YAML block scalar does; a target may not.
@@ -64,8 +65,18 @@ def split_prose(text: str) -> list[str | Link]:
     return parts
 
 
-def plain(text: str) -> str:
-    """Prose with each link replaced by what the reader shows for it (for search and snippets)."""
+def plain(text: str, name_of: Callable[[str], str | None] | None = None) -> str:
+    """Prose with each link replaced by what the reader shows for it (for search and snippets):
+    its label, else the name `name_of` gives its target, else its target."""
     if "[[" not in text:
         return text
-    return _LINK.sub(lambda m: _fold(m.group(2)) or m.group(1).strip(), text)
+
+    def shown(match: re.Match[str]) -> str:
+        label = _fold(match.group(2))
+        if label:
+            return label
+        target = match.group(1).strip()
+        name = name_of(target) if name_of is not None else None
+        return target if name is None else name
+
+    return _LINK.sub(shown, text)

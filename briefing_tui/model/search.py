@@ -4,7 +4,8 @@ One database per library lives in the user's cache directory. It holds, per docu
 file's size, mtime and the index format; opening it re-indexes only the documents whose files
 changed, appeared or went. Actors and places are global: each document stores its own
 definitions, and the one merged row per id is rebuilt from all of them whenever a document
-that defines that id changes.
+that defines that id changes. Prose is stored as the reader shows it: a link by its label, or
+else by the name of the entity it names.
 
 This module imports neither pydantic nor the loader until a file actually needs (re)reading,
 so a search over an up-to-date index costs a directory walk and one query.
@@ -39,7 +40,7 @@ if TYPE_CHECKING:
 # What only indexing needs (text and link handling, dates, difflib, json) is imported where it
 # is used: a search over an up-to-date index should load as little as it can.
 
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6
 """Bumped whenever what is stored changes: an index of another version is rebuilt."""
 
 BM25 = "bm25(fts, 10.0, 4.0, 1.0, 0.0)"
@@ -86,6 +87,12 @@ SNIPPET_TOKENS = 16
 _OPEN, _CLOSE = "\x02", "\x03"
 """Hit markers in FTS5 snippets: control characters, which `visible()` has removed from every
 indexed text, so they can only come from FTS5."""
+
+_NAME_OPEN, _NAME_CLOSE = "\x0e", "\x0f"
+_WAITING_NAME = re.compile("\x0e([^\x0e\x0f]*)\x0f")
+"""Around the target of a link whose entity is not in the index yet while an update reads its
+documents (control characters again, so never in indexed text, and not ones `str.split`
+takes for spaces): named once all are read."""
 
 _NO_DAY_BEFORE = 0
 _NO_DAY_AFTER = 10**7
@@ -231,12 +238,39 @@ def similarity(word: str, token: str) -> float:
     return score
 
 
-def _prose(text: str | None) -> str:
-    """Prose as indexed: links shown by their label, control characters made visible."""
+NameOf = Callable[[str, "str | None"], "str | None"]
+"""The name a link without a label is shown by: (its target, the briefing it is written in) →
+the name of the entity it resolves to, made visible; None when it resolves to nothing."""
+
+
+def library_names(library: Library) -> NameOf:
+    """Names as the reader shows them, from a loaded library."""
+    from .text import visible
+
+    def name_of(target: str, context: str | None) -> str | None:
+        ref = library.resolve(target, context)
+        return visible(library.title_of(ref)) if ref is not None else None
+
+    return name_of
+
+
+def _prose(text: str | None, name_of: NameOf | None = None, context: str | None = None) -> str:
+    """Prose as indexed and shown: each link by its label, or else by the name `name_of` gives
+    it (else its target), control characters made visible."""
     from .links import plain
     from .text import visible
 
-    return visible(plain(text)) if text else ""
+    if not text:
+        return ""
+    if name_of is None:
+        return plain(visible(text))
+    # Made visible first: the names come visible already (and may hold a waiting mark).
+    return plain(visible(text), lambda target: name_of(target, context))
+
+
+def _title(text: str) -> str:
+    """Prose as `_prose` gives it, on one line."""
+    return " ".join(text.split())
 
 
 def _join(parts: Iterable[str | None]) -> str:
@@ -298,8 +332,10 @@ def judgment_id(index: int, judgment: Any) -> str:
     return judgment.id or f"judgments[{index}]"
 
 
-def document_records(document: Document) -> DocumentRecords:
-    """Every entity of a usable document as index rows (nothing for an unusable one)."""
+def document_records(document: Document, name_of: NameOf | None = None) -> DocumentRecords:
+    """Every entity of a usable document as index rows (nothing for an unusable one). A link
+    without a label is shown by the name of what it names: an event, question, source or
+    judgment of the same briefing by its own title, anything else by `name_of`."""
     from .links import find_links, plain
     from .text import one_line, visible
 
@@ -334,6 +370,28 @@ def document_records(document: Document) -> DocumentRecords:
     def line(*loc: str | int) -> int:
         return document.line_of(loc)
 
+    defined = {item.id for group in (briefing.actors, briefing.places) for item in group}
+    titles: dict[str, str] = {}
+    for group, title_of in (
+        (briefing.timeline, lambda event: event.title),
+        (briefing.questions, lambda question: plain(question.text)),
+        (briefing.sources, lambda source: source.title),
+        (briefing.judgments, lambda judgment: plain(judgment.text)),
+    ):
+        for item in group:
+            if item.id and item.id not in defined:
+                titles.setdefault(item.id, one_line(title_of(item)))
+
+    def named(target: str, context: str | None) -> str | None:
+        head, sep, local = target.partition("#")
+        own = (local if head == bid else None) if sep else target
+        if own in titles:
+            return titles[own]
+        return name_of(target, context) if name_of is not None else None
+
+    def prose(text: str | None) -> str:
+        return _prose(text, named, bid)
+
     add = entries.append
     for i, actor in enumerate(briefing.actors):
         definitions.append(("actor", actor.id, _actor_data(actor, line("actors", i), bid)))
@@ -367,13 +425,13 @@ def document_records(document: Document) -> DocumentRecords:
                 one_line(event.title),
                 line("timeline", i),
                 names=visible(event.title),
-                summary=_prose(event.description),
+                summary=prose(event.description),
                 body=_join(
                     (
                         visible(event.date_text or ""),
                         visible(event.type or ""),
                         visible(event.location or ""),
-                        _prose(fatalities),
+                        prose(fatalities),
                     )
                 ),
                 briefing=bid,
@@ -390,10 +448,10 @@ def document_records(document: Document) -> DocumentRecords:
             EntryRecord(
                 "question",
                 question.id,
-                one_line(plain(question.text)),
+                _title(prose(question.text)),
                 line("questions", i),
-                summary=_prose(question.text),
-                body=_join((_prose(question.answer), *map(_prose, claims))),
+                summary=prose(question.text),
+                body=_join((prose(question.answer), *map(prose, claims))),
                 briefing=bid,
                 status=question.status,
                 actors=actors,
@@ -420,9 +478,9 @@ def document_records(document: Document) -> DocumentRecords:
             EntryRecord(
                 "judgment",
                 judgment_id(i, judgment),
-                one_line(plain(judgment.text)),
+                _title(prose(judgment.text)),
                 line("judgments", i),
-                summary=_prose(judgment.text),
+                summary=prose(judgment.text),
                 briefing=bid,
                 actors=actors,
             )
@@ -435,7 +493,7 @@ def document_records(document: Document) -> DocumentRecords:
             one_line(briefing.title),
             line("title"),
             names=visible(briefing.title),
-            summary=_join((_prose(briefing.summary), " ".join(briefing.tags))),
+            summary=_join((prose(briefing.summary), " ".join(briefing.tags))),
             body=_join(map(visible, briefing.authors)),
             briefing=bid,
             date=briefing.as_of,
@@ -463,9 +521,13 @@ def _actor_data(actor: Any, line: int, briefing: str | None) -> dict[str, Any]:
 
 
 def merged_record(
-    kind: str, entity: str, definitions: list[tuple[str, dict[str, Any]]]
+    kind: str,
+    entity: str,
+    definitions: list[tuple[str, dict[str, Any]]],
+    name_of: NameOf | None = None,
 ) -> EntryRecord:
-    """The one row of an actor or place from its definitions, (file path, data) in file order."""
+    """The one row of an actor or place from its definitions, (file path, data) in file order;
+    links without a label in profiles and notes shown by `name_of`."""
     from .text import one_line, visible
 
     first = definitions[0][1]
@@ -478,8 +540,14 @@ def merged_record(
         one_line(first["name"]),
         first["line"],
         names=_join(map(visible, all_names)),
-        summary=_join(_prose(data.get("profile")) for _, data in definitions),
-        body=_join(_prose(note) for _, data in definitions for note in data.get("notes", ())),
+        summary=_join(
+            _prose(data.get("profile"), name_of, data["briefing"]) for _, data in definitions
+        ),
+        body=_join(
+            _prose(note, name_of, data["briefing"])
+            for _, data in definitions
+            for note in data.get("notes", ())
+        ),
         briefing=first["briefing"],
         actors={target for _, data in definitions for target in data.get("targets", ())},
         fuzzy_names=tuple(all_names),
@@ -574,6 +642,116 @@ def _name_spans(names: str, matched: set[str]) -> tuple[tuple[str, bool], ...]:
     if cursor < len(names):
         spans.append((names[cursor:], False))
     return tuple(spans)
+
+
+# ----------------------------------------------------------------------------- names
+
+
+class _StoredNames:
+    """Names of link targets from the index itself, for indexing without a loaded library:
+    actors and places by their first definition, briefings and their entities by their rows.
+    While an update reads its documents, a target not stored yet comes back marked; once every
+    document is read (`final`), `settled` names it."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+        self._found: dict[tuple[str, str | None], str | None] = {}
+        self._waiting: dict[tuple[str, str], str] = {}
+        """Titles of the rows of documents whose rows wait for names: (briefing, id or "")."""
+        self.final = False
+        """True once every document of the update is read: a target unknown then is unknown."""
+
+    def __call__(self, target: str, context: str | None) -> str | None:
+        key = (target, context)
+        if key not in self._found:
+            self._found[key] = self._find(target, context)
+        name = self._found[key]
+        if name is None and not self.final:
+            from .text import visible
+
+            return f"{_NAME_OPEN}{visible(target)}{_NAME_CLOSE}"
+        return name
+
+    def wait(self, records: DocumentRecords) -> None:
+        """Remember the titles of a document whose rows wait (they are not stored yet)."""
+        for entry in records.entries:
+            if entry.kind == "briefing":
+                self._waiting[entry.entity, ""] = entry.title
+            elif entry.kind not in ("actor", "place") and entry.briefing is not None:
+                self._waiting.setdefault((entry.briefing, entry.entity), entry.title)
+
+    def finish(self) -> None:
+        """Every document is read: look again for what was not found."""
+        self.final = True
+        self._found = {key: name for key, name in self._found.items() if name is not None}
+
+    def settled(self, entry: EntryRecord) -> EntryRecord:
+        """`entry` with every marked target named (or shown as its target)."""
+
+        def name(match: re.Match[str]) -> str:
+            found = self(match.group(1), None)
+            return _WAITING_NAME.sub(r"\1", found) if found is not None else match.group(1)
+
+        def settle(text: str) -> str:
+            return _WAITING_NAME.sub(name, text) if _NAME_OPEN in text else text
+
+        return entry._replace(
+            title=_title(settle(entry.title)),
+            names=settle(entry.names),
+            summary=settle(entry.summary),
+            body=settle(entry.body),
+        )
+
+    def _find(self, target: str, context: str | None) -> str | None:
+        """The name of what `target` names seen from briefing `context`, in the order links
+        resolve: an entity of that briefing, an actor, a place, a briefing."""
+        head, sep, local = target.partition("#")
+        if sep:
+            if not local:
+                return self._briefing(head)
+            return self._local(head, local) or self._defined(local)
+        if context is not None:
+            name = self._local(context, target)
+            if name is not None:
+                return name
+        return self._defined(target) or self._briefing(target)
+
+    def _local(self, briefing: str, entity: str) -> str | None:
+        title = self._waiting.get((briefing, entity))
+        if title is not None:
+            return _WAITING_NAME.sub(r"\1", title)
+        row = self._db.execute(
+            "SELECT title FROM entries WHERE briefing = ? AND entity = ? AND doc IS NOT NULL"
+            " AND kind NOT IN ('briefing', 'actor', 'place') ORDER BY kind_rank LIMIT 1",
+            (briefing, entity),
+        ).fetchone()
+        return row[0] if row else None
+
+    def _defined(self, entity: str) -> str | None:
+        import json
+
+        from .text import one_line
+
+        for kind in ("actor", "place"):
+            row = self._db.execute(
+                "SELECT f.data FROM definitions f JOIN documents d ON d.id = f.doc"
+                " WHERE f.kind = ? AND f.entity = ? ORDER BY d.path, f.ord LIMIT 1",
+                (kind, entity),
+            ).fetchone()
+            if row:
+                return one_line(json.loads(row[0])["name"])
+        return None
+
+    def _briefing(self, briefing: str) -> str | None:
+        title = self._waiting.get((briefing, ""))
+        if title is not None:
+            return title
+        row = self._db.execute(
+            "SELECT title FROM entries WHERE kind = 'briefing' AND entity = ? AND doc IS NOT NULL"
+            " LIMIT 1",
+            (briefing,),
+        ).fetchone()
+        return row[0] if row else None
 
 
 # ----------------------------------------------------------------------------- files
@@ -875,7 +1053,7 @@ class SearchIndex:
             removed = [path for path in known if path not in current]
             if not fresh and not removed:
                 return Changes()
-            return self._apply(fresh, removed)
+            return self._apply(fresh, removed, library_names(library))
 
         self._resync = lambda: self.update_from(library)
         return self._guarded(run)
@@ -895,11 +1073,19 @@ class SearchIndex:
         return self._guarded(lambda: self._apply(items, []))
 
     def _apply(
-        self, documents: Iterable[tuple[str, FileStat, Document]], removed: Iterable[str]
+        self,
+        documents: Iterable[tuple[str, FileStat, Document]],
+        removed: Iterable[str],
+        name_of: NameOf | None = None,
     ) -> Changes:
+        """Index `documents` afresh and forget `removed`, in one transaction; links without a
+        label named by `name_of`, or else by what the index holds once every document is in."""
         import json
 
         db = self._db
+        stored = _StoredNames(db) if name_of is None else None
+        names = name_of or stored
+        waiting: list[tuple[int, str, list[EntryRecord]]] = []
         indexed: list[str] = []
         gone: list[str] = []
         touched: set[tuple[str, str]] = set()
@@ -912,13 +1098,22 @@ class SearchIndex:
                 gone.append(path)
             for path, stat, document in documents:
                 touched |= self._forget(path)
-                records = document_records(document)
+                records = document_records(document, names)
                 doc = db.execute(
                     "INSERT INTO documents(path, size, mtime_ns, version, briefing)"
                     " VALUES (?, ?, ?, ?, ?)",
                     (path, *stat, FORMAT_VERSION, records.briefing),
                 ).lastrowid
-                next_id = self._insert(doc, path, records.entries, next_id)
+                if stored is not None and any(
+                    _NAME_OPEN in text
+                    for entry in records.entries
+                    for text in (entry.title, entry.summary, entry.body)
+                ):
+                    # It links to what a document not read yet defines: its rows wait.
+                    stored.wait(records)
+                    waiting.append((doc, path, records.entries))
+                else:
+                    next_id = self._insert(doc, path, records.entries, next_id)
                 db.executemany(
                     "INSERT INTO tags(doc, tag) VALUES (?, ?)", [(doc, t) for t in records.tags]
                 )
@@ -936,7 +1131,12 @@ class SearchIndex:
                 )
                 touched.update((kind, entity) for kind, entity, _ in records.definitions)
                 indexed.append(path)
-            self._merge(touched, next_id)
+            if stored is not None:
+                stored.finish()
+                for doc, path, entries in waiting:
+                    settled = [stored.settled(entry) for entry in entries]
+                    next_id = self._insert(doc, path, settled, next_id)
+            self._merge(touched, next_id, names)
             large = len(indexed) + len(gone) >= OPTIMIZE_AFTER
             if large:
                 # Many new segments: merge them, or every lookup probes each one.
@@ -1023,7 +1223,9 @@ class SearchIndex:
         )
         return next_id
 
-    def _merge(self, touched: set[tuple[str, str]], next_id: int) -> None:
+    def _merge(
+        self, touched: set[tuple[str, str]], next_id: int, name_of: NameOf | None = None
+    ) -> None:
         """Rebuild the one row of each touched actor and place from its definitions."""
         import json
 
@@ -1039,7 +1241,7 @@ class SearchIndex:
                 )
             ]
             if definitions:
-                record = merged_record(kind, entity, definitions)
+                record = merged_record(kind, entity, definitions, name_of)
                 next_id = self._insert(None, definitions[0][0], [record], next_id)
 
     # ------------------------------------------------------------------- querying

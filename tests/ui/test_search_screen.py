@@ -303,3 +303,25 @@ async def test_the_index_is_built_in_a_worker_as_soon_as_the_library_loads(
         screen = await search(pilot, app, "gamma")
         assert "Indexing" not in status(screen)
         assert screen.hits and screen.hits[0].ref == EntityRef("briefing", "alpha")
+
+
+async def test_results_name_what_links_without_a_label_point_to() -> None:
+    app = reader([BRIEFS])
+    async with app.run_test(size=WIDE) as pilot:
+        await loaded(app, pilot)
+        screen = await search(pilot, app, "join")
+        question = result_of(
+            screen, EntityRef("question", "q-fighter-direction", "idlib-2020-10-turkey-russia")
+        )
+        title, _, snippet = question.plain.splitlines()
+        assert "Nagorno-Karabakh join Faylaq al-Sham, or did Faylaq al-Sham" in title
+        assert "join Faylaq al-Sham" in snippet
+        assert "faylaq-al-sham" not in question.plain
+
+        screen = await search(pilot, app, "pressure on ankara")
+        judgment = result_of(
+            screen, EntityRef("judgment", "j-pressure-on-ankara", "idlib-2020-10-turkey-russia")
+        )
+        assert "The strike on Faylaq al-Sham, a faction Turkey backs" in judgment.plain
+        assert "(Was the strike a message to" in judgment.plain
+        assert "q-russian-motive" not in judgment.plain
