@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
+import re
 from collections.abc import Callable
 from pathlib import Path
 
-from conftest import BRIEFS, WIDE, loaded, reader
+from conftest import BRIEFS, WIDE, loaded, page_lines, reader
 from textual.pilot import Pilot
 
 from briefing_tui.model.refs import EntityRef
@@ -285,3 +287,26 @@ async def test_a_dossier_of_an_unknown_entity_says_so() -> None:
         app.push_screen(DossierScreen(Location(EntityRef("actor", "nobody"))))
         await pilot.pause()
         assert page_plain(dossier_page(app)) == "Nothing in the library is called nobody."
+
+
+async def test_long_titles_wrap_under_themselves_and_are_never_cut_mid_word() -> None:
+    app = reader([BRIEFS], open_at="faylaq-al-sham")
+    async with app.run_test(size=(80, 100)) as pilot:
+        await loaded(app, pilot)
+        lines = [line.rstrip() for line in page_lines(dossier_page(app))]
+        dated = re.compile(r"^\d{1,2} [A-Z][a-z]{2} \d{4}\?*  ")
+        wrapped = 0
+        for line, following in itertools.pairwise(lines):
+            if dated.match(line):
+                # What follows a dated line (its title wrapped, or the event's status) is
+                # indented: nothing but a heading or a new item starts at the left edge.
+                assert not following or following.startswith(" ") or dated.match(following), (
+                    line,
+                    following,
+                )
+                wrapped += following.startswith(" " * dated.match(line).end())  # type: ignore[union-attr]
+        assert wrapped >= 3  # two events and two briefings have titles too long for one line
+        text = "\n".join(lines)
+        assert "with Turkey grows" in text and "tension w…" not in text
+        questions = text.split("Questions about it")[1].split("Briefings that mention it")[0]
+        assert "among the recruiters?\n    open · in Nagorno-Karabakh" in questions

@@ -39,10 +39,11 @@ def origin_context(library: Library, origin: str) -> str | None:
 
 
 def origin_link(block: Block, library: Library, origin: str) -> Block:
-    """Where something is written: a stop to the briefing, or the registry's path."""
+    """Where something is written: a stop to the briefing (its whole title, which wraps rather
+    than being cut mid-word), or the registry's path."""
     if origin in library.briefings:
         ref = EntityRef("briefing", origin)
-        return block.link(shorten(library.title_of(ref), TITLE_MAX), ref, target=origin)
+        return block.link(library.title_of(ref), ref, target=origin)
     return block.text("registry ", "label").text(origin, "muted")
 
 
@@ -159,7 +160,8 @@ def event_blocks(library: Library, ref: EntityRef) -> list[Block]:
         event_ref = EntityRef("event", event.id, appearance.briefing)
         cited = tuple(dict.fromkeys(citation.ref for citation in event.sources))
         block = Block(anchor=event_ref, briefing=appearance.briefing, sources=cited)
-        block.text(human_date(event.date), "accent").text("  ")
+        # The date a label: a long title wraps under itself, not under the date.
+        block.text(human_date(event.date) + "  ", "label")
         block.link(event.title, event_ref, target=str(event_ref)).line()
         block.text("    ")
         if appearance.role:
@@ -172,7 +174,8 @@ def event_blocks(library: Library, ref: EntityRef) -> list[Block]:
 
 
 def question_blocks(library: Library, ref: EntityRef) -> list[Block]:
-    """The questions about the entity, each a stop, with its status and briefing."""
+    """The questions about the entity, each a stop (the whole question, which wraps as
+    prose), then its status and briefing."""
     questions = library.questions_about(ref)
     if not questions:
         return []
@@ -180,10 +183,9 @@ def question_blocks(library: Library, ref: EntityRef) -> list[Block]:
     for briefing_id, question in questions:
         question_ref = EntityRef("question", question.id, briefing_id)
         block = Block(anchor=question_ref, briefing=briefing_id)
-        block.text(question.status.upper(), STATUS_ROLES.get(question.status, "muted"))
-        block.text("  ")
-        block.link(shorten(title_of(library, question_ref), 2 * TITLE_MAX), question_ref)
-        block.line().text("    in ", "muted")
+        block.link(title_of(library, question_ref), question_ref).line().text("    ")
+        block.text(question.status, STATUS_ROLES.get(question.status, "muted"))
+        block.text(" · in ", "muted")
         origin_link(block, library, briefing_id)
         blocks.append(block)
     return blocks
@@ -198,8 +200,9 @@ def briefing_blocks(library: Library, ref: EntityRef) -> list[Block]:
     for briefing_id in mentioning:
         briefing = library.briefings[briefing_id]
         block = Block(gap=0, briefing=briefing_id)
-        block.text(human_date(briefing.as_of), "accent").text("  ")
-        origin_link(block, library, briefing_id)
+        block.text(human_date(briefing.as_of) + "  ", "label")
+        ref = EntityRef("briefing", briefing_id)
+        block.link(briefing.title, ref, target=briefing_id)  # whole: it wraps under itself
         blocks.append(block)
     return blocks
 
@@ -221,11 +224,11 @@ def linked_from_blocks(library: Library, ref: EntityRef) -> list[Block]:
     blocks = [_heading("Also linked from", len(mentions))]
     for mention in mentions:
         block = Block(gap=0, briefing=mention.briefing)
-        block.text(f"{mention.source.kind:<9}", "label")
+        block.text(f"{mention.source.kind:<10}", "label")  # 10: see the line below
         title = shorten(title_of(library, mention.source), TITLE_MAX)
         block.link(title, mention.source, target=str(mention.source))
         if mention.briefing is not None:
-            block.text("  in ", "label")
+            block.line().text(" " * 10 + "in ", "label")
             origin_link(block, library, mention.briefing)
         blocks.append(block)
     return blocks
