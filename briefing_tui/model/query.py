@@ -58,7 +58,8 @@ _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _FILTER_NAME = re.compile(r"^[A-Za-z_]+$")
 _WORD_END = frozenset(' \t\n\r\f\v()"')
 _CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-_ALNUM = re.compile(r"[^\W_]+")
+WORD = re.compile(r"[^\W_]+")
+"""A word as the index splits text: a run of letters and digits (FTS5's unicode61 rule)."""
 
 
 class QueryError(ValueError):
@@ -176,7 +177,7 @@ def _searchable(text: str) -> bool:
 
 def _check_prefix(text: str, position: int) -> None:
     """A prefix of one letter would match most of the library (and slowly)."""
-    words = _ALNUM.findall(text)
+    words = WORD.findall(text)
     if not words or len(words[-1]) < 2:
         raise QueryError("a prefix needs at least two letters or digits before '*'", position)
 

@@ -28,7 +28,7 @@ from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from .query import AllOf, AnyOf, Filter, Node, Not, Query, parse_query
+from .query import WORD, AllOf, AnyOf, Filter, Node, Not, Query, parse_query
 
 if TYPE_CHECKING:
     from typing import Any
@@ -200,7 +200,6 @@ _UNUSABLE_CODES = frozenset(
 _FOLD_EXTRA = str.maketrans(
     {"ı": "i", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ß": "ss", "æ": "ae", "œ": "oe"}
 )
-_WORD = re.compile(r"[^\W_]+")
 
 
 def fold(text: str) -> str:
@@ -215,7 +214,7 @@ def name_tokens(names: Iterable[str]) -> set[str]:
     `alsham` meets `al-Sham`)."""
     tokens: set[str] = set()
     for name in names:
-        words = _WORD.findall(fold(name))
+        words = WORD.findall(fold(name))
         tokens.update(words)
         tokens.update(a + b for a, b in itertools.pairwise(words))
     return {token for token in tokens if len(token) >= 2}
@@ -622,7 +621,7 @@ def _spans(marked: str) -> tuple[tuple[str, bool], ...]:
 
 def _name_spans(names: str, matched: set[str]) -> tuple[tuple[str, bool], ...]:
     """Names with the words that a fuzzy lookup matched marked."""
-    words = list(_WORD.finditer(names))
+    words = list(WORD.finditer(names))
     folded = [fold(w.group()) for w in words]
     hit = [False] * len(words)
     for i, token in enumerate(folded):
@@ -1201,7 +1200,7 @@ class SearchIndex:
             facets = _facets(entry.kind, entry.status, lower, upper)
             texts.append((next_id, entry.names, entry.summary, entry.body, facets))
             for text in (entry.names, entry.summary, entry.body):
-                words.update(_WORD.findall(text.lower()))
+                words.update(WORD.findall(text.lower()))
             actors.extend((next_id, actor) for actor in entry.actors)
             tokens.extend((next_id, token) for token in name_tokens(entry.fuzzy_names))
             next_id += 1
@@ -1265,7 +1264,7 @@ class SearchIndex:
     def _expand(self, prefix: str) -> list[str]:
         """The library's words that start with `prefix` (diacritics folded), when few enough."""
         key = fold(prefix)
-        if not _WORD.fullmatch(key):
+        if not WORD.fullmatch(key):
             return []
         rows = self._db.execute(
             "SELECT word FROM words WHERE key >= ? AND key < ? LIMIT ?",
@@ -1417,7 +1416,7 @@ class SearchIndex:
         db = self._db
         per_word: list[dict[str, float]] = []
         for word in query.fuzzy_words:
-            folded = "".join(_WORD.findall(fold(word)))
+            folded = "".join(WORD.findall(fold(word)))
             if len(folded) < 3:
                 matches = {folded: 1.0} if folded else {}
             else:
