@@ -17,12 +17,12 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.style import Style
 
-from ..model.library import Library
 from ..model.refs import EntityRef
 from ..model.text import one_line
 from .widgets.briefing_blocks import human_date
 
 if TYPE_CHECKING:
+    from ..model.library import Library
     from .app import BriefingApp
 
 DISCOVER_LIMIT = 100
@@ -180,7 +180,7 @@ class LibraryCommands(Provider):
 
     async def startup(self) -> None:
         library = getattr(self.app, "library", None)
-        self._destinations = prepared_destinations(library) if isinstance(library, Library) else []
+        self._destinations = prepared_destinations(library) if library is not None else []
 
     def _open(self, ref: EntityRef) -> None:
         self.reader.open_ref(ref)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-import sqlite3
 import threading
 import time
 from collections.abc import Sequence
@@ -26,13 +25,14 @@ from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from ...model.library import Library
 from ...model.query import Query, QueryError, parse_query
-from ...model.search import Hit, SearchIndex
 from ...model.text import one_line, visible
 from ..widgets.briefing_blocks import human_date
 
+# The search index (SQLite) loads in the workers that use it, after the first paint.
 if TYPE_CHECKING:
+    from ...model.library import Library
+    from ...model.search import Hit, SearchIndex
     from ..app import BriefingApp
 
 DEBOUNCE = 0.15
@@ -86,6 +86,8 @@ class LibrarySearch:
 
     def _prepare(self, library: Library) -> SearchIndex:
         if self._index is None:
+            from ...model.search import SearchIndex
+
             self._index = SearchIndex(library.roots, use_cache=self.use_cache)
         if self._synced is not library:
             self._index.update_from(library)
@@ -109,6 +111,8 @@ class LibrarySearch:
 def _prepare_quietly(search: LibrarySearch, library: Library) -> None:
     """Bring the index up to date; a failure is left for the search screen to report (it
     tries again, and says why when it cannot)."""
+    import sqlite3
+
     with contextlib.suppress(sqlite3.Error, OSError):
         search.prepare(library)
 
@@ -322,6 +326,8 @@ class SearchScreen(ModalScreen[None]):
     @work(thread=True, exclusive=True, group="search")
     def run_search(self, text: str, query: Query, library: Library) -> None:
         """Wait for typing to pause, then search (in a thread: the index is SQLite)."""
+        import sqlite3
+
         worker = get_current_worker()
         time.sleep(DEBOUNCE)
         if worker.is_cancelled:
@@ -340,6 +346,8 @@ class SearchScreen(ModalScreen[None]):
     @work(thread=True, exclusive=True, group="search")
     def prepare_index(self, library: Library) -> None:
         """Open the index and bring it up to date before the first search needs it."""
+        import sqlite3
+
         try:
             self.reader.library_search.prepare(library)
         except (sqlite3.Error, OSError) as error:
