@@ -6,12 +6,14 @@ from pathlib import Path
 
 import pytest
 from conftest import BRIEFS, NARROW, WIDE, loaded, page_text, reader, stop_labels
+from textual.actions import parse
 from textual.widgets import Footer, Tab, Tabs
 
 from briefing_tui.model.refs import EntityRef
 from briefing_tui.ui.app import BriefingApp
 from briefing_tui.ui.messages import LibraryLoaded, LibraryProgress
 from briefing_tui.ui.screens.dossier import DossierScreen
+from briefing_tui.ui.screens.help import HelpScreen
 from briefing_tui.ui.screens.link_hints import LinkHintScreen
 from briefing_tui.ui.screens.sources import SourcesScreen
 from briefing_tui.ui.widgets.briefing_list import BriefingList
@@ -472,3 +474,54 @@ async def test_loading_counts_documents_before_showing_the_library() -> None:
         assert progress[-1].done == progress[-1].total == len(app.library.documents)
         loaded_at = next(i for i, m in enumerate(seen) if isinstance(m, LibraryLoaded))
         assert seen.index(progress[0]) < loaded_at
+
+
+async def test_a_click_on_a_pane_focuses_it_and_a_click_on_a_tab_shows_its_pane() -> None:
+    app = reader(open_at="alpha")
+    async with app.run_test(size=WIDE) as pilot:
+        main = await loaded(app, pilot)
+        timeline = main.page("timeline")
+        # Below the last line of text: nothing to follow there, the pane takes the focus.
+        await pilot.click(timeline, offset=(3, timeline.size.height - 2))
+        await pilot.pause()
+        assert app.focused is timeline
+        assert main.active_pane == "timeline"
+        assert app.screen is main
+    app = reader(open_at="alpha")
+    async with app.run_test(size=NARROW) as pilot:
+        main = await loaded(app, pilot)
+        await pilot.click("#tab-questions")
+        await pilot.pause()
+        assert main.active_pane == "questions"
+        assert main.page("questions").display and not main.page("summary").display
+        assert app.focused is main.page("questions")
+
+
+@pytest.mark.parametrize("focus", ["pane", "library"])
+async def test_every_key_in_force_on_the_main_screen_does_something(focus: str) -> None:
+    app = reader(open_at="alpha")
+    async with app.run_test(size=WIDE) as pilot:
+        main = await loaded(app, pilot)
+        if focus == "library":
+            main.query_one(BriefingList).focus()
+            await pilot.pause()
+        for key, active in main.active_bindings.items():
+            namespace, name, _ = parse(active.binding.action)
+            target = {"app": app, "screen": main}.get(namespace, active.node)
+            assert callable(getattr(target, f"action_{name}", None)), (key, active.binding)
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        listed = page_text(app.screen.query_one(LinkPage))
+        for dead in ("Scroll Left", "Scroll Right", "Page Left", "Page Right"):
+            assert dead not in listed
+
+
+async def test_ctrl_q_quits_from_a_dossier_too() -> None:
+    app = reader(open_at="north")
+    async with app.run_test(size=NARROW) as pilot:
+        await loaded(app, pilot)
+        assert isinstance(app.screen, DossierScreen)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    assert app.return_code == 0
