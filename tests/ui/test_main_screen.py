@@ -15,6 +15,7 @@ from briefing_tui.ui.messages import LibraryLoaded, LibraryProgress
 from briefing_tui.ui.screens.dossier import DossierScreen
 from briefing_tui.ui.screens.help import HelpScreen
 from briefing_tui.ui.screens.link_hints import LinkHintScreen
+from briefing_tui.ui.screens.main import tab_labels
 from briefing_tui.ui.screens.sources import SourcesScreen
 from briefing_tui.ui.widgets.briefing_list import BriefingList
 from briefing_tui.ui.widgets.link_page import LinkPage
@@ -525,3 +526,18 @@ async def test_ctrl_q_quits_from_a_dossier_too() -> None:
         await pilot.press("ctrl+q")
         await pilot.pause()
     assert app.return_code == 0
+
+
+def test_tab_labels_are_the_longest_that_fit() -> None:
+    full = tab_labels(200)
+    assert full["questions"] == "4 Open questions"
+    assert sum(len(label) + 2 for label in full.values()) == 51
+    assert tab_labels(51) == full
+    assert tab_labels(50)["questions"] == "4 Questions"
+    assert tab_labels(27) == {
+        "summary": "1 Sum",
+        "timeline": "2 Time",
+        "actors": "3 Act",
+        "questions": "4 Q",
+    }
+    assert tab_labels(26) == {"summary": "1", "timeline": "2", "actors": "3", "questions": "4"}

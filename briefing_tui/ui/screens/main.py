@@ -184,7 +184,9 @@ class MainScreen(Screen[None]):
     def set_library(self, library: Library) -> None:
         """Show a (re)loaded library; the briefing shown stays, redrawn where it was."""
         self.library = library
-        self.remove_class("-loading")
+        if self.has_class("-loading"):
+            self.remove_class("-loading")
+            self.call_after_refresh(self._fit_tabs)  # the tabs had no width while loading
         self.query_one(BriefingList).show_library(library, self._briefing_id(self.shown))
         if self.shown is not None and self._shown_library is not library:
             self.show_location(Location(self.shown, self.view_state()))
