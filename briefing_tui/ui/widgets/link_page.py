@@ -144,6 +144,10 @@ class Block:
     scrolls to the block and highlights it. `sources` are the ids of the sources the block
     cites, shown by `s`; `briefing` is the briefing they belong to; `grades` what each
     citation of the block grades its source (filled by `link(..., grade=)`).
+
+    Every line of the block is indented by `indent`. A written line that wraps keeps its
+    leading spaces on the lines it wraps onto, and one that starts with a `label` (text in
+    that role: `Sources: `, a padded column) hangs them under the text after the label.
     """
 
     anchor: EntityRef | None = None
