@@ -7,15 +7,16 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURE_LIBRARY, WIDE, loaded, reader
+from conftest import BRIEFS, FIXTURE_LIBRARY, NARROW, WIDE, loaded, reader
 from textual.pilot import Pilot
 from textual.widgets import OptionList, Static
 
 from briefing_tui.model.refs import EntityRef
+from briefing_tui.model.text import one_line
 from briefing_tui.ui.app import BriefingApp
 from briefing_tui.ui.screens.dossier import DossierScreen
 from briefing_tui.ui.screens.main import MainScreen
-from briefing_tui.ui.screens.problems import DocumentScreen, ProblemsScreen
+from briefing_tui.ui.screens.problems import SEVERITY_WIDTH, DocumentScreen, ProblemsScreen
 
 BROKEN = (
     "schema: briefing/1\n"
@@ -67,7 +68,8 @@ def problem_lines(app: BriefingApp) -> list[str]:
     assert isinstance(app.screen, ProblemsScreen)
     problems = app.screen.query_one("#problems", OptionList)
     return [
-        problems.get_option_at_index(i).prompt.plain  # type: ignore[union-attr]
+        # A long problem is wrapped to the list's width, further lines indented: one line again.
+        problems.get_option_at_index(i).prompt.plain.replace("\n" + " " * SEVERITY_WIDTH, " ")  # type: ignore[union-attr]
         for i in range(problems.option_count)
     ]
 
@@ -208,3 +210,38 @@ async def test_a_pipe_or_an_endless_line_never_freezes_the_raw_view(tmp_path: Pa
         assert first.startswith("1 │ schema: [yyy") and first.endswith("…")
         assert len(first) < 10_000
         assert str(screen.query_one("#line-2", Static).render()) == "2 │ z: ␛"
+
+
+async def test_long_problems_wrap_past_the_severity_column_at_80_columns(
+    broken_library: Path,
+) -> None:
+    app = reader([broken_library])
+    async with app.run_test(size=NARROW) as pilot:
+        await loaded(app, pilot)
+        await open_problems(pilot, app)
+        await pilot.pause()
+        problems = app.screen.query_one("#problems", OptionList)
+        shown = [
+            problems.render_line(y).text.rstrip()
+            for y in range(problems.scrollable_content_region.height)
+        ]
+        shown = [line for line in shown if line.strip()]
+        starts = [line for line in shown if line.startswith(("error ", "warning "))]
+        assert len(starts) == len(problem_lines(app))
+        more = [line for line in shown if line not in starts]
+        assert more  # the paths of a temporary folder make every problem long
+        assert all(line.startswith(" " * SEVERITY_WIDTH) for line in more), more
+        # Nothing is cut: each problem reads whole, one line again.
+        for line, diagnostic in zip(problem_lines(app), app.library.diagnostics(), strict=True):  # type: ignore[union-attr]
+            assert line.endswith(one_line(diagnostic.message))
+
+
+async def test_a_library_without_problems_says_so_in_the_list() -> None:
+    app = reader([BRIEFS])
+    async with app.run_test(size=NARROW) as pilot:
+        await loaded(app, pilot)
+        await open_problems(pilot, app)
+        await pilot.pause()
+        summary = app.screen.query_one("#problems-summary", Static)
+        assert str(summary.render()).startswith("No problems")
+        assert problem_lines(app) == ["Nothing to fix."]

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, BinaryIO, ClassVar, cast
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
@@ -30,6 +30,8 @@ if TYPE_CHECKING:
     from ..app import BriefingApp
 
 SEVERITY_STYLES = {"error": "bold $text-error", "warning": "bold $text-warning"}
+SEVERITY_WIDTH = 8
+"""Cells of the severity column; a long problem's further lines are indented as far."""
 CONTEXT_LINES = 12
 """Lines of raw text shown on each side of the line a problem is on."""
 LINE_LIMIT = 4000
@@ -45,18 +47,34 @@ LOCAL_KINDS = {
 _FIELD_ITEM = re.compile(r"^([A-Za-z_]+)\[(\d+)\]")
 
 
-def diagnostic_content(diagnostic: Diagnostic) -> Content:
-    """`error  path:line:col field: message`, the severity coloured, all text made visible."""
+def severity_content(diagnostic: Diagnostic) -> Content:
+    """The severity, coloured, padded to its column."""
+    return Content.styled(
+        f"{diagnostic.severity:<{SEVERITY_WIDTH}}",
+        SEVERITY_STYLES.get(diagnostic.severity, "bold"),
+    )
+
+
+def problem_content(diagnostic: Diagnostic) -> Content:
+    """`path:line:col field: message`, all text made visible."""
     where = f"{diagnostic.path}:{diagnostic.line}:{diagnostic.col}"
-    parts: list[str | tuple[str, str]] = [
-        (f"{diagnostic.severity:<8}", SEVERITY_STYLES.get(diagnostic.severity, "bold")),
-        (one_line(where), "$text-muted"),
-        " ",
-    ]
+    parts: list[str | tuple[str, str]] = [(one_line(where), "$text-muted"), " "]
     if diagnostic.field:
         parts.append((one_line(diagnostic.field) + ": ", "bold"))
     parts.append(one_line(diagnostic.message))
     return Content.assemble(*parts)
+
+
+def diagnostic_content(diagnostic: Diagnostic, width: int | None = None) -> Content:
+    """`error  path:line:col field: message`, the severity coloured, all text made visible;
+    wrapped to `width` cells when given, its further lines indented past the severity (a list
+    wrapping it by itself would start them under the severity)."""
+    content = severity_content(diagnostic) + problem_content(diagnostic)
+    if width is None or content.cell_length <= width:
+        return content
+    head, rest = content[:SEVERITY_WIDTH], content[SEVERITY_WIDTH:]
+    rows = rest.wrap(max(1, width - SEVERITY_WIDTH))
+    return Content("\n").join([head + rows[0], *(row.pad_left(SEVERITY_WIDTH) for row in rows[1:])])
 
 
 def summary_content(diagnostics: Sequence[Diagnostic]) -> Content:
@@ -183,6 +201,8 @@ class ProblemsScreen(Screen[None]):
         super().__init__()
         self.diagnostics: list[Diagnostic] = []
         """The problems listed, in the list's order."""
+        self._list_width = 0
+        """The width the problems were last wrapped to."""
 
     def compose(self) -> ComposeResult:
         yield Static(id="problems-summary")
@@ -200,12 +220,32 @@ class ProblemsScreen(Screen[None]):
             return
         self.diagnostics = library.diagnostics()
         summary.update(summary_content(self.diagnostics))
-        problems.add_options(
-            Option(diagnostic_content(d), id=str(i)) for i, d in enumerate(self.diagnostics)
-        )
-        if self.diagnostics:
-            problems.highlighted = 0
+        if not self.diagnostics:
+            problems.add_option(
+                Option(Content.styled("Nothing to fix.", "$text-muted"), disabled=True)
+            )
+        self.call_after_refresh(self._fill)
         problems.focus()
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fill)
+
+    def _fill(self) -> None:
+        """List the problems wrapped to the list's width (again when that changes)."""
+        if not self.diagnostics:
+            return
+        problems = self.query_one("#problems", OptionList)
+        padding = problems.get_component_styles("option-list--option").padding.width
+        width = problems.scrollable_content_region.width - padding
+        if width <= 0 or width == self._list_width:
+            return
+        self._list_width = width
+        highlighted = problems.highlighted or 0
+        problems.clear_options()
+        problems.add_options(
+            Option(diagnostic_content(d, width), id=str(i)) for i, d in enumerate(self.diagnostics)
+        )
+        problems.highlighted = highlighted
 
     def action_close(self) -> None:
         """Close the problems view."""
@@ -274,9 +314,11 @@ class DocumentScreen(Screen[None]):
             frame.border_subtitle = "read-only"
             yield Static(self._state(), id="document-state")
             for problem in self.problems:
-                line = Static(diagnostic_content(problem), classes="document-problem")
-                line.set_class(problem == self.diagnostic, "-chosen")
-                yield line
+                # Two columns: a long problem wraps past its severity.
+                with Horizontal(classes="document-problem") as row:
+                    row.set_class(problem == self.diagnostic, "-chosen")
+                    yield Static(severity_content(problem), classes="severity")
+                    yield Static(problem_content(problem), classes="problem")
             yield from self._lines()
         yield Footer(compact=True)
 
