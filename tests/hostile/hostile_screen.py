@@ -61,11 +61,13 @@ def reader(paths: Sequence[Path], open_at: str | None = None) -> BriefingApp:
 
 
 async def settle(app: BriefingApp, pilot: Pilot[int]) -> None:
-    """Let workers finish and the screen catch up."""
+    """Let workers finish (all but the file watcher, which never does) and the screen catch up."""
     for _ in range(200):
-        await app.workers.wait_for_complete()
+        working = [worker for worker in app.workers if worker.group != "watch"]
+        if working:  # an empty list would mean every worker, the watcher too
+            await app.workers.wait_for_complete(working)
         await pilot.pause()
-        if not any(worker.is_running for worker in app.workers):
+        if not any(worker.is_running for worker in working):
             break
     await pilot.pause()
 

@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -339,3 +340,26 @@ def test_an_unreadable_file_simulated(
     code, lines, err = run_check(capsys, "doc.yaml")
     assert (code, err) == (1, "")
     assert_matches("doc.yaml", lines, (Expect("error", 1, 1, "", "permission denied"),))
+
+
+def test_a_cached_check_says_exactly_what_a_fresh_one_says(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The document cache keeps each file's diagnostics: cold, warm and without the cache,
+    `check` prints the same lines (files are dated an hour back: the cache skips files
+    modified in the last moments)."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    library = make_library(tmp_path / "library")
+    an_hour_ago = time.time() - 3600
+    for path in library.rglob("*"):
+        if path.is_file() and not path.is_symlink():
+            os.utime(path, (an_hour_ago, an_hour_ago))
+    monkeypatch.chdir(library)
+    outputs = []
+    for args in (["."], ["."], ["--no-cache", "."]):
+        code = main(["check", *args])
+        captured = capsys.readouterr()
+        assert (code, captured.err) == (1, "")
+        outputs.append(captured.out)
+    assert outputs[0] == outputs[1] == outputs[2]
+    assert any((tmp_path / "cache").rglob("*.entry")), "nothing was cached"

@@ -267,7 +267,7 @@ async def test_a_failed_load_is_reported_visibly(
     def fail(*args: object, **kwargs: object) -> None:
         raise RuntimeError("cannot read evil-\x1b]2;PWNED\x07-\u202e")
 
-    monkeypatch.setattr("briefing_tui.ui.app.Library.load", fail)
+    monkeypatch.setattr("briefing_tui.model.library.Library.load", fail)
     app = reader([tmp_path])
     async with app.run_test(size=TABS, notifications=True) as pilot:
         await settle(app, pilot)
