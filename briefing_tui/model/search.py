@@ -840,6 +840,10 @@ def index_location(paths: Sequence[str | Path], cache_dir: str | Path | None = N
     return Path(cache_dir) / "search" / f"{zlib.crc32(key):08x}{zlib.adler32(key):08x}.sqlite3"
 
 
+class UpdateCancelled(Exception):
+    """An update given up part way, when asked to stop: the index holds what it held before."""
+
+
 class Changes(NamedTuple):
     """What an update did: documents indexed afresh and documents dropped."""
 
@@ -1030,9 +1034,10 @@ class SearchIndex:
         self._resync = lambda: self.update(load)
         return self._guarded(run)
 
-    def update_from(self, library: Library) -> Changes:
+    def update_from(self, library: Library, cancelled: Callable[[], bool] | None = None) -> Changes:
         """Bring the index up to date with a loaded library, reusing its documents: those whose
-        files changed since they were indexed are indexed from the library's models."""
+        files changed since they were indexed are indexed from the library's models. When
+        `cancelled` turns true part way, it stops and raises UpdateCancelled."""
 
         def run() -> Changes:
             known = self._known()
@@ -1052,7 +1057,7 @@ class SearchIndex:
             removed = [path for path in known if path not in current]
             if not fresh and not removed:
                 return Changes()
-            return self._apply(fresh, removed, library_names(library))
+            return self._apply(fresh, removed, library_names(library), cancelled)
 
         self._resync = lambda: self.update_from(library)
         return self._guarded(run)
@@ -1076,9 +1081,11 @@ class SearchIndex:
         documents: Iterable[tuple[str, FileStat, Document]],
         removed: Iterable[str],
         name_of: NameOf | None = None,
+        cancelled: Callable[[], bool] | None = None,
     ) -> Changes:
         """Index `documents` afresh and forget `removed`, in one transaction; links without a
-        label named by `name_of`, or else by what the index holds once every document is in."""
+        label named by `name_of`, or else by what the index holds once every document is in.
+        `cancelled` is asked between documents: true, the transaction is rolled back."""
         import json
 
         db = self._db
@@ -1096,6 +1103,8 @@ class SearchIndex:
                 touched |= self._forget(path)
                 gone.append(path)
             for path, stat, document in documents:
+                if cancelled is not None and cancelled():
+                    raise UpdateCancelled
                 touched |= self._forget(path)
                 records = document_records(document, names)
                 doc = db.execute(
@@ -1137,6 +1146,8 @@ class SearchIndex:
                     next_id = self._insert(doc, path, settled, next_id)
             self._merge(touched, next_id, names)
             large = len(indexed) + len(gone) >= OPTIMIZE_AFTER
+            if cancelled is not None and cancelled():
+                raise UpdateCancelled
             if large:
                 # Many new segments: merge them, or every lookup probes each one.
                 db.execute("INSERT INTO fts(fts) VALUES ('optimize')")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import threading
 from pathlib import Path
@@ -14,7 +15,7 @@ from textual.widgets import Input, OptionList, Static
 
 from briefing_tui.model.library import Library
 from briefing_tui.model.refs import EntityRef
-from briefing_tui.model.search import KIND_ORDER
+from briefing_tui.model.search import KIND_ORDER, SearchIndex, UpdateCancelled
 from briefing_tui.ui.app import BriefingApp
 from briefing_tui.ui.screens.dossier import DossierScreen
 from briefing_tui.ui.screens.main import MainScreen
@@ -325,3 +326,22 @@ async def test_results_name_what_links_without_a_label_point_to() -> None:
         assert "The strike on Faylaq al-Sham, a faction Turkey backs" in judgment.plain
         assert "(Was the strike a message to" in judgment.plain
         assert "q-russian-motive" not in judgment.plain
+
+
+def test_an_update_given_up_part_way_leaves_the_index_as_it_was() -> None:
+    library = Library.load([BRIEFS])
+    with SearchIndex([BRIEFS], use_cache=False) as index:
+        asked = itertools.count()
+        with pytest.raises(UpdateCancelled):
+            index.update_from(library, lambda: next(asked) >= 2)
+        assert index.count() == 0
+        assert len(index.update_from(library).indexed) == len(library.documents)
+
+
+def test_closing_the_search_stops_indexing_so_quitting_never_waits_for_it() -> None:
+    library = Library.load([BRIEFS])
+    search = LibrarySearch(use_cache=False)
+    search.close()  # as the reader does when it quits, maybe while a worker indexes
+    with pytest.raises(UpdateCancelled):
+        search.prepare(library)
+    assert not search.ready_for(library)

@@ -66,6 +66,8 @@ class LibrarySearch:
     use_cache: bool = True
     """Keep the index on disk between runs (in the user's cache), else build it in memory."""
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _closing: threading.Event = field(default_factory=threading.Event)
+    """Set when the reader quits: an update under way gives up at the next document."""
     _index: SearchIndex | None = None
     _synced: Library | None = None
 
@@ -90,13 +92,14 @@ class LibrarySearch:
 
             self._index = SearchIndex(library.roots, use_cache=self.use_cache)
         if self._synced is not library:
-            self._index.update_from(library)
+            self._index.update_from(library, self._closing.is_set)
             self._synced = library
         return self._index
 
     def close(self) -> None:
-        """Close the index (it is opened again when needed). A worker still indexing keeps it:
-        quitting never waits for indexing to finish."""
+        """Close the index for good. A worker still indexing gives up at its next document
+        (its update rolled back) and keeps the index: quitting never waits for indexing."""
+        self._closing.set()
         if not self._lock.acquire(blocking=False):
             return
         try:
@@ -113,7 +116,9 @@ def _prepare_quietly(search: LibrarySearch, library: Library) -> None:
     tries again, and says why when it cannot)."""
     import sqlite3
 
-    with contextlib.suppress(sqlite3.Error, OSError):
+    from ...model.search import UpdateCancelled
+
+    with contextlib.suppress(sqlite3.Error, OSError, UpdateCancelled):
         search.prepare(library)
 
 
@@ -328,12 +333,16 @@ class SearchScreen(ModalScreen[None]):
         """Wait for typing to pause, then search (in a thread: the index is SQLite)."""
         import sqlite3
 
+        from ...model.search import UpdateCancelled
+
         worker = get_current_worker()
         time.sleep(DEBOUNCE)
         if worker.is_cancelled:
             return
         try:
             hits = self.reader.library_search.search(library, query)
+        except UpdateCancelled:
+            return  # the reader is quitting
         except QueryError as error:
             self.post_message(self.ResultsFound(text, [], str(error)))
             return
@@ -348,8 +357,12 @@ class SearchScreen(ModalScreen[None]):
         """Open the index and bring it up to date before the first search needs it."""
         import sqlite3
 
+        from ...model.search import UpdateCancelled
+
         try:
             self.reader.library_search.prepare(library)
+        except UpdateCancelled:
+            return  # the reader is quitting
         except (sqlite3.Error, OSError) as error:
             self.post_message(self.ResultsFound("", [], f"the index cannot be built: {error}"))
 
