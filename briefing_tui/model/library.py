@@ -11,6 +11,7 @@ import dataclasses
 import datetime as dt
 import gc
 import os
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -42,6 +43,9 @@ if TYPE_CHECKING:
 
 Progress = Callable[[int, int], None]
 """Called as documents load: (documents done, documents in all)."""
+
+PARTIAL_AFTER = 0.3
+"""Seconds of loading after which `Library.load` hands out the part loaded so far (once)."""
 
 FileStat = tuple[int, int]
 """What tells a changed file from an unchanged one: (size in bytes, mtime in nanoseconds)."""
@@ -402,6 +406,8 @@ class Library:
     places: dict[str, PlaceRecord]
     cache: DocumentCache | None
     """The document cache the library was loaded through, which `reload` uses too."""
+    partial: bool
+    """True for the part of a library shown while the rest loads (see `load`)."""
 
     def __init__(
         self,
@@ -412,13 +418,17 @@ class Library:
         located: Mapping[Path, Mapping[Loc, tuple[int, int]]] | None = None,
         problems: Sequence[Diagnostic] = (),
         cache: DocumentCache | None = None,
+        partial: bool = False,
     ) -> None:
         """Link already loaded documents. `roots` are what `reload` discovers again (default:
         the documents' own files); `stats` tell `reload` which files are unchanged; `located`
         holds positions of warned nodes already found for unchanged files; `problems` are
         diagnostics about no document (a path that does not exist); `cache` keeps positions
-        found between runs."""
+        found between runs. A `partial` library holds the documents loaded so far, to show
+        while the rest load: its warnings (many, about what is not loaded yet) are placed at
+        the lines known, no file is read again for their columns."""
         self.cache = cache
+        self.partial = partial
         self._loaded: list[Document] = list(documents)
         self._roots: tuple[str | Path, ...] = tuple(roots) or tuple(d.path for d in documents)
         self._stats: dict[Path, FileStat] = dict(stats or {})
@@ -457,13 +467,18 @@ class Library:
         progress: Progress | None = None,
         previous: Library | None = None,
         cache: DocumentCache | None = None,
+        partial: Callable[[Library], None] | None = None,
     ) -> Library:
         """Load every document (through `cache` when given, else `previous`'s cache); with
         `previous`, a document that turned invalid keeps its last good model and gains a
-        warning saying so."""
+        warning saying so. When loading takes longer than PARTIAL_AFTER seconds, `partial` is
+        called once with a library of the documents loaded so far, as soon as they hold a
+        briefing (see `partial` in `__init__`), so a reader can show them while the rest load."""
         if cache is None and previous is not None:
             cache = previous.cache
-        return cls._read(tuple(paths), progress, previous, reuse=False, changed=(), cache=cache)
+        return cls._read(
+            tuple(paths), progress, previous, reuse=False, changed=(), cache=cache, partial=partial
+        )
 
     def reload(
         self,
@@ -488,6 +503,7 @@ class Library:
         reuse: bool,
         changed: Iterable[str | Path],
         cache: DocumentCache | None = None,
+        partial: Callable[[Library], None] | None = None,
     ) -> Library:
         # Loading makes millions of objects and no cycles: collecting between documents would
         # re-scan every model loaded so far, again and again (40% of a cold load, more warm).
@@ -495,7 +511,13 @@ class Library:
         gc.disable()
         try:
             return cls._read_files(
-                roots, progress, previous, reuse=reuse, changed=changed, cache=cache
+                roots,
+                progress,
+                previous,
+                reuse=reuse,
+                changed=changed,
+                cache=cache,
+                partial=partial,
             )
         finally:
             if collecting:
@@ -511,7 +533,10 @@ class Library:
         reuse: bool,
         changed: Iterable[str | Path],
         cache: DocumentCache | None = None,
+        partial: Callable[[Library], None] | None = None,
     ) -> Library:
+        started = time.monotonic()
+        showable = False  # a part is handed out once it holds a briefing
         files, missing = _discover(roots)
         total = len(files)
         if progress:
@@ -549,6 +574,15 @@ class Library:
             documents.append(document)
             if progress:
                 progress(done, total)
+            showable = showable or document.briefing is not None
+            if (
+                partial is not None
+                and showable
+                and done < total
+                and time.monotonic() - started > PARTIAL_AFTER
+            ):
+                partial(cls(documents, roots=roots, problems=missing, cache=cache, partial=True))
+                partial = None
         return cls(
             documents, roots=roots, stats=stats, located=located, problems=missing, cache=cache
         )
@@ -695,6 +729,8 @@ class Library:
         self._timelines[bid] = [event for _, _, event in sorted(keyed)]
 
     def _positions(self, document: Document, locs: list[Loc]) -> dict[Loc, tuple[int, int]]:
+        if self.partial:
+            return {loc: (document.line_of(loc), 1) for loc in locs}
         known = self._located.get(document.path, {})
         missing = [loc for loc in dict.fromkeys(locs) if loc not in known]
         if missing:

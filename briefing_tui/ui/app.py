@@ -121,6 +121,8 @@ class BriefingApp(App[int]):
         self._watch_interval = watch_interval
         self._stop_watching = threading.Event()
         self._changed_while_loading: set[str] = set()
+        self._partly_loaded = False
+        """True while the library shown is the part loaded so far (the rest is loading)."""
         self.library_search = LibrarySearch()
         """The search index, brought up to date in a worker whenever the library loads."""
         self.last_search: SearchResults | None = None
@@ -152,11 +154,19 @@ class BriefingApp(App[int]):
             if previous is None:
                 self.post_message(LibraryProgress(done, total))
 
+        def partial(part: Library) -> None:
+            # Shown only when it has something to show, and what --open asks for if anything.
+            wanted = self.open_at is None or part.parse_ref(self.open_at) is not None
+            if part.briefings and wanted and not worker.is_cancelled:
+                self.post_message(LibraryLoaded(part, partial=True))
+
         collecting = gc.isenabled()
         gc.disable()
         try:
             if previous is None:
-                library = Library.load(self.paths, progress=progress, cache=DocumentCache())
+                library = Library.load(
+                    self.paths, progress=progress, cache=DocumentCache(), partial=partial
+                )
             elif changed:
                 library = previous.reload(changed)
             else:
@@ -197,12 +207,24 @@ class BriefingApp(App[int]):
 
     def on_library_loaded(self, message: LibraryLoaded) -> None:
         previous, library = self.library, message.library
+        completing = self._partly_loaded  # the whole library, after the part shown so far
+        self._partly_loaded = message.partial
         self.library = library
-        start_indexing(self, library)
+        if not message.partial:
+            start_indexing(self, library)
         self.main_screen.set_library(library)
-        if previous is None:
+        if completing:
+            current = self.history.current
+            if current is None or library.entity(current.ref) is None:
+                self._open_first()
+            else:
+                view = self._location_view()
+                if view is not None and view is not self.main_screen:
+                    view.show_location(Location(current.ref, view.view_state()))
+        elif previous is None:
             self._open_first()
-            if self._changed_while_loading:
+        if previous is None or completing:
+            if self._changed_while_loading and not message.partial:
                 changed, self._changed_while_loading = sorted(self._changed_while_loading), set()
                 self.load_library(library, changed)
             return
@@ -258,14 +280,14 @@ class BriefingApp(App[int]):
             self.notify(f"{name} is valid again", title="Reloaded", markup=False)
 
     def on_files_changed(self, message: FilesChanged) -> None:
-        if self.library is None:
+        if self.library is None or self._partly_loaded:
             self._changed_while_loading.update(message.paths)
             return
         self.load_library(self.library, message.paths)
 
     def action_reload(self) -> None:
         """Read every file of the library again."""
-        if self.library is None:
+        if self.library is None or self._partly_loaded:
             return
         self.notify("Reloading the library…", markup=False, timeout=2)
         self.load_library(self.library)

@@ -44,10 +44,12 @@ class LibraryProgress(Message):
 
 @dataclass
 class LibraryLoaded(Message):
-    """A library finished loading (`reloaded`: it replaces the one shown)."""
+    """A library finished loading (`reloaded`: it replaces the one shown; `partial`: the
+    documents loaded so far, shown while the rest load, the whole library following)."""
 
     library: Library
     reloaded: bool = False
+    partial: bool = False
 
 
 @dataclass
