@@ -271,51 +271,6 @@ def _actor_sites(actor: Actor, loc: Loc) -> Iterator[Site]:
             yield from _citation_sites(relation.sources, (*at, "sources"), ref)
 
 
-def _briefing_sites(briefing: Briefing) -> Iterator[Site]:
-    """Every link and structured reference of a briefing, in file order."""
-    bid = briefing.id
-    here: Key = ("briefing", bid, None)
-    yield from _prose_sites(briefing.summary, ("summary",), here, "summary")
-    for i, judgment in enumerate(briefing.judgments):
-        ref: Key = ("judgment", judgment.id, bid) if judgment.id else here
-        yield from _prose_sites(judgment.text, ("judgments", i, "text"), ref, "judgments")
-        yield from _citation_sites(judgment.sources, ("judgments", i, "sources"), ref)
-    for i, actor in enumerate(briefing.actors):
-        yield from _actor_sites(actor, ("actors", i))
-    for i, event in enumerate(briefing.timeline):
-        ref, at = ("event", event.id, bid), ("timeline", i)
-        yield from _prose_sites(event.description, (*at, "description"), ref, "description")
-        for k, actor in enumerate(event.actors):
-            role = actor.role
-            label = f"{role} in" if role else "actor in"
-            yield ("event-actor", actor.ref, (*at, "actors", k), ref, "actors", label, event, role)
-        if event.place:
-            yield (
-                "event-place",
-                event.place,
-                (*at, "place"),
-                ref,
-                "place",
-                "place of",
-                event,
-                None,
-            )
-        if event.fatalities and event.fatalities.note:
-            note_at = (*at, "fatalities", "note")
-            yield from _prose_sites(event.fatalities.note, note_at, ref, "fatalities")
-        yield from _citation_sites(event.sources, (*at, "sources"), ref)
-    for i, question in enumerate(briefing.questions):
-        ref, at = ("question", question.id, bid), ("questions", i)
-        yield from _prose_sites(question.text, (*at, "text"), ref, "text")
-        for k, about in enumerate(question.about):
-            at_k = (*at, "about", k)
-            yield ("about", about, at_k, ref, "about", "question about", question, None)
-        for k, claim in enumerate(question.claims):
-            yield from _prose_sites(claim.text, (*at, "claims", k, "text"), ref, "claims")
-            yield from _citation_sites(claim.sources, (*at, "claims", k, "sources"), ref)
-        yield from _prose_sites(question.answer, (*at, "answer"), ref, "answer")
-
-
 def inverse_label(kind: str) -> str:
     """How a relation kind reads from its target's side: `leads` → `led by`; unknown kinds and
     symmetric ones read the same both ways (with spaces for hyphens when known)."""
@@ -662,11 +617,8 @@ class Library:
                 self._mentioning["actor", actor.id, None][briefing.id] = None
             for place in briefing.places:
                 self._mentioning["place", place.id, None][briefing.id] = None
-            stale = _is_stale(document)
-            for site in _briefing_sites(briefing):
-                warning = self._follow(site, briefing.id, briefing.id)
-                if warning and not stale:
-                    problems.setdefault(here, []).append((site[2], "warning", warning))
+            warnings = [] if _is_stale(document) else problems.setdefault(here, [])
+            self._link_briefing(briefing, warnings)
         for here, document in registries:
             assert document.registry is not None
             stale = _is_stale(document)
@@ -771,6 +723,115 @@ class Library:
             if not questions or questions[-1][1] is not holder:
                 questions.append((briefing, holder))
         return None
+
+    def _link_briefing(self, briefing: Briefing, warnings: list[tuple[Loc, Severity, str]]) -> None:
+        """Resolve and index every link and reference of a briefing, in file order, as
+        `_follow` does for the sites of a registry's actors, without making a site tuple and a
+        call for each (a large library has hundreds of thousands: this is most of linking).
+        Warnings for what names nothing go to `warnings`."""
+        bid = briefing.id
+        here: Key = ("briefing", bid, None)
+        find = self._find
+        local = self._local[bid]
+        mentions = self._mentions
+        mentioning = self._mentioning
+        events_of = self._events_of
+        event_dates = self._event_dates
+
+        def unresolved(loc: Loc, kind: SiteKind, target: str) -> None:
+            reason = _UNRESOLVED_REASON[kind]
+            warnings.append((loc, "warning", f"unresolved reference {visible(target)!r}: {reason}"))
+
+        def mention(key: Key) -> None:
+            if key[0] in GLOBAL_KINDS and (key[0] != "briefing" or key[1] != bid):
+                mentioning[key][bid] = None
+
+        def prose(text: str | None, loc: Loc, source: Key, name: str) -> None:
+            if not text or "[[" not in text:
+                return
+            for link in find_links(text):
+                key = find(link.target, bid)
+                if key is None:
+                    warnings.append((loc, "warning", f"unresolved link [[{visible(link.target)}]]"))
+                    continue
+                mentions[key][source, bid, name, "linked from"] = None
+                mention(key)
+
+        def cite(citations: Sequence[Citation], loc: Loc, source: Key) -> None:
+            for index, citation in enumerate(citations):
+                ref = citation.ref
+                key = local.get(ref) if "#" not in ref else find(ref, bid, ("source",))
+                if key is None or key[0] != "source":
+                    unresolved((*loc, index), "citation", ref)
+                    continue
+                mentions[key][source, bid, "sources", "cited by"] = None
+
+        def appears(key: Key, event: Event, role: str | None) -> None:
+            mention(key)
+            appearances = events_of[key]
+            if not appearances or appearances[-1][2] is not event:
+                appearances.append((event_dates[bid, event.id], bid, event, role))
+
+        prose(briefing.summary, ("summary",), here, "summary")
+        for i, judgment in enumerate(briefing.judgments):
+            ref: Key = ("judgment", judgment.id, bid) if judgment.id else here
+            prose(judgment.text, ("judgments", i, "text"), ref, "judgments")
+            cite(judgment.sources, ("judgments", i, "sources"), ref)
+        for i, actor in enumerate(briefing.actors):
+            ref = ("actor", actor.id, None)
+            prose(actor.profile, ("actors", i, "profile"), ref, "profile")
+            for k, relation in enumerate(actor.relations):
+                at = ("actors", i, "relations", k)
+                target = relation.target
+                self._outgoing[ref].append((relation.kind, target, relation, bid, True))
+                key = find(target, bid, _EXPECTS["relation"])
+                if key is None:
+                    unresolved((*at, "target"), "relation", target)
+                else:
+                    label = inverse_label(relation.kind)
+                    self._incoming[key].append((label, actor.id, relation, bid, False, bid))
+                    mention(key)
+                prose(relation.note, (*at, "note"), ref, "note")
+                if relation.sources:
+                    cite(relation.sources, (*at, "sources"), ref)
+        for i, event in enumerate(briefing.timeline):
+            ref = ("event", event.id, bid)
+            prose(event.description, ("timeline", i, "description"), ref, "description")
+            for k, actor_ref in enumerate(event.actors):
+                target = actor_ref.ref
+                key = local.get(target) if "#" not in target else None
+                if key is None or key[0] != "actor":
+                    key = find(target, bid, _EXPECTS["event-actor"])
+                if key is None:
+                    unresolved(("timeline", i, "actors", k), "event-actor", target)
+                else:
+                    appears(key, event, actor_ref.role)
+            if event.place:
+                key = find(event.place, bid, _EXPECTS["event-place"])
+                if key is None:
+                    unresolved(("timeline", i, "place"), "event-place", event.place)
+                else:
+                    appears(key, event, None)
+            if event.fatalities and event.fatalities.note:
+                note_at = ("timeline", i, "fatalities", "note")
+                prose(event.fatalities.note, note_at, ref, "fatalities")
+            cite(event.sources, ("timeline", i, "sources"), ref)
+        for i, question in enumerate(briefing.questions):
+            ref = ("question", question.id, bid)
+            prose(question.text, ("questions", i, "text"), ref, "text")
+            for k, about in enumerate(question.about):
+                key = find(about, bid, _EXPECTS["about"])
+                if key is None:
+                    unresolved(("questions", i, "about", k), "about", about)
+                    continue
+                mention(key)
+                asked = self._questions_about[key]
+                if not asked or asked[-1][1] is not question:
+                    asked.append((bid, question))
+            for k, claim in enumerate(question.claims):
+                prose(claim.text, ("questions", i, "claims", k, "text"), ref, "claims")
+                cite(claim.sources, ("questions", i, "claims", k, "sources"), ref)
+            prose(question.answer, ("questions", i, "answer"), ref, "answer")
 
     def _find(
         self, target: str, context: str | None, kinds: tuple[str, ...] = ALL_KINDS
