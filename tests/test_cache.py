@@ -28,6 +28,14 @@ id: other-name
 title: A briefing whose id is not its file name
 as_of: 2021-03-01
 summary: Nothing happened.
+judgments:
+  - text: It stays quiet.
+    sources: [s1]
+  - text: Nobody says otherwise.
+    sources: [s1]
+sources:
+  - id: s1
+    title: A source
 """
 
 
@@ -105,6 +113,21 @@ def test_models_from_the_cache_behave_as_validated_ones(library: Path, folder: P
     event = briefing.timeline[0]
     assert event.model_fields_set <= set(type(event).model_fields)
     assert hash(event.actors[0]) == hash(event.actors[0].model_copy())
+
+
+@pytest.mark.parametrize("load", ["cold", "warm"])
+def test_models_are_kept_compact(library: Path, folder: Path, load: str) -> None:
+    import sys
+
+    loaded, _ = _load(library, folder)
+    if load == "warm":
+        loaded, _ = _load(library, folder)
+    briefing = loaded.briefings["karabakh-2020"]
+    first, second = briefing.timeline[0], briefing.timeline[1]
+    assert first.model_fields_set is second.model_fields_set  # one set per class
+    assert sys.intern(first.id) is first.id
+    once, twice = (j.sources[0] for j in loaded.briefings["other-name"].judgments)
+    assert once is twice  # equal citations are one object
 
 
 def test_a_changed_size_or_mtime_misses_only_that_file(library: Path, folder: Path) -> None:

@@ -216,6 +216,21 @@ def _plan(cls: type[BaseModel]) -> _Plan:
     return plan
 
 
+def _intern_fields(plan: _Plan, data: dict[str, Any]) -> dict[str, Any]:
+    """`data` with its short strings interned in place (marshal then keeps them interned, so
+    every later load shares them too)."""
+    intern = sys.intern
+    for name in plan.strings:
+        value = data[name]
+        if value.__class__ is str and len(value) <= _INTERN_MAX:
+            data[name] = intern(value)
+    for name in plan.string_lists:
+        values = data[name]
+        if values:
+            data[name] = [intern(v) if len(v) <= _INTERN_MAX else v for v in values]
+    return data
+
+
 _new = object.__new__
 _set = object.__setattr__
 
@@ -225,7 +240,7 @@ class ModelBuilder:
     validating again; identical small value models come out as one object."""
 
     def __init__(self) -> None:
-        self._shared: dict[tuple[type[BaseModel], tuple[Any, ...]], BaseModel] = {}
+        self._shared: dict[type[BaseModel], dict[tuple[Any, ...], BaseModel]] = {}
 
     def build(self, cls: type[BaseModel], data: dict[str, Any]) -> Any:
         """The model of `data` read from an entry: `data` becomes its `__dict__` (its nested
@@ -233,12 +248,33 @@ class ModelBuilder:
         plan = _PLANS.get(cls) or _plan(cls)
         for name, child, many in plan.children:
             value = data[name]
-            if value is None:
+            if not value:
                 continue
-            if many:
-                data[name] = [self.build(child, item) for item in value]
-            else:
+            child_plan = _PLANS.get(child) or _plan(child)
+            if not many:
                 data[name] = self.build(child, value)
+            elif child_plan.children:
+                data[name] = [self.build(child, item) for item in value]
+            else:  # a list of leaf models (citations, sources...): the bulk, made inline
+                fields_set = child_plan.fields_set
+                shared = self._shared.setdefault(child, {}) if child_plan.shared else None
+                made = []
+                for item in value:
+                    if shared is not None:
+                        key = tuple(item.values())
+                        model = shared.get(key)
+                        if model is not None:
+                            made.append(model)
+                            continue
+                    model = _new(child)
+                    _set(model, "__dict__", item)
+                    _set(model, "__pydantic_fields_set__", fields_set)
+                    _set(model, "__pydantic_extra__", None)
+                    _set(model, "__pydantic_private__", None)
+                    if shared is not None:
+                        shared[key] = model
+                    made.append(model)
+                data[name] = made
         return self._make(cls, plan, data)
 
     def build_fresh(self, cls: type[BaseModel], data: dict[str, Any]) -> Any:
@@ -246,32 +282,31 @@ class ModelBuilder:
         interned in place, and otherwise it is left as it is, plain, to be written to an entry
         (models with nested models get their own copy of it)."""
         plan = _PLANS.get(cls) or _plan(cls)
-        intern = sys.intern
-        for name in plan.strings:
-            value = data[name]
-            if value.__class__ is str and len(value) <= _INTERN_MAX:
-                data[name] = intern(value)
-        for name in plan.string_lists:
-            values = data[name]
-            if values:
-                data[name] = [intern(v) if len(v) <= _INTERN_MAX else v for v in values]
+        _intern_fields(plan, data)
         if not plan.children:
             return self._make(cls, plan, data)
         own = data.copy()
         for name, child, many in plan.children:
             value = data[name]
-            if value is None:
+            if not value:
                 continue
-            if many:
+            child_plan = _PLANS.get(child) or _plan(child)
+            if not many:
+                own[name] = self.build_fresh(child, value)
+            elif child_plan.children:
                 own[name] = [self.build_fresh(child, item) for item in value]
             else:
-                own[name] = self.build_fresh(child, value)
+                make = self._make
+                own[name] = [
+                    make(child, child_plan, _intern_fields(child_plan, item)) for item in value
+                ]
         return self._make(cls, plan, own)
 
     def _make(self, cls: type[BaseModel], plan: _Plan, data: dict[str, Any]) -> Any:
-        if plan.shared:
-            key = (cls, tuple(data.values()))
-            model = self._shared.get(key)
+        shared = self._shared.setdefault(cls, {}) if plan.shared else None
+        if shared is not None:
+            key = tuple(data.values())
+            model = shared.get(key)
             if model is not None:
                 return model
         model = _new(cls)
@@ -279,8 +314,8 @@ class ModelBuilder:
         _set(model, "__pydantic_fields_set__", plan.fields_set)
         _set(model, "__pydantic_extra__", None)
         _set(model, "__pydantic_private__", None)
-        if plan.shared:
-            self._shared[key] = model
+        if shared is not None:
+            shared[key] = model
         return model
 
 
