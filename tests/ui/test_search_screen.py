@@ -26,9 +26,11 @@ from briefing_tui.ui.screens.search import (
     SearchScreen,
     folded_snippet,
     lead_trimmed,
+    start_indexing,
 )
 
 FAYLAQ = EntityRef("actor", "faylaq-al-sham")
+IDLIB_OCT = "idlib-2020-10-turkey-russia"
 DUWAYLI_STRIKE = EntityRef("event", "evt-duwayli-strike", "idlib-2020-10-turkey-russia")
 
 
@@ -345,3 +347,33 @@ def test_closing_the_search_stops_indexing_so_quitting_never_waits_for_it() -> N
     with pytest.raises(UpdateCancelled):
         search.prepare(library)
     assert not search.ready_for(library)
+
+
+async def test_a_query_typed_while_the_library_loads_runs_once_it_has(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    indexed: list[Library] = []
+    prepare = LibrarySearch.prepare
+
+    def recorded(self: LibrarySearch, library: Library) -> None:
+        indexed.append(library)
+        prepare(self, library)
+
+    monkeypatch.setattr(LibrarySearch, "prepare", recorded)
+    app = reader([BRIEFS])
+    async with app.run_test(size=WIDE) as pilot:
+        await loaded(app, pilot)
+        whole = app.library
+        assert whole is not None and indexed == [whole]
+        # As while the part of a large library loaded so far is shown: nothing to search yet.
+        app.library_search.library = None
+        screen = await search(pilot, app, "faylaq")
+        assert status(screen).startswith("The library is still loading")
+        assert screen.hits == [] and indexed == [whole]  # the part shown is never indexed
+        start_indexing(app, whole)  # the whole library has loaded
+        for _ in range(100):
+            await settle(pilot, app)
+            if screen.hits:
+                break
+            await pilot.pause(0.05)
+        assert screen.hits and screen.hits[0].ref == EntityRef("briefing", IDLIB_OCT)

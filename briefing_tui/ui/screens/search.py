@@ -21,6 +21,7 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen
+from textual.timer import Timer
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
@@ -38,6 +39,8 @@ if TYPE_CHECKING:
 DEBOUNCE = 0.15
 """Seconds the query must stay unchanged before it runs: typing a word runs one search."""
 RESULT_LIMIT = 50
+LOADING_CHECK = 0.25
+"""Seconds between two looks for the whole library while a query waits for it to load."""
 HIT_STYLE = "bold $text-accent underline"
 KIND_WIDTH = 10
 """Cells of the kind column; the lines below the title are indented as far."""
@@ -66,6 +69,9 @@ class LibrarySearch:
     use_cache: bool = True
     """Keep the index on disk between runs (in the user's cache), else build it in memory."""
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    library: Library | None = None
+    """The whole library searched: the last one handed to `start_indexing` (the part of a
+    library shown while the rest loads is never indexed, or the rest would drop out)."""
     _closing: threading.Event = field(default_factory=threading.Event)
     """Set when the reader quits: an update under way gives up at the next document."""
     _index: SearchIndex | None = None
@@ -125,6 +131,7 @@ def _prepare_quietly(search: LibrarySearch, library: Library) -> None:
 def start_indexing(app: BriefingApp, library: Library) -> None:
     """Bring the search index up to date with `library` in a worker thread, as soon as the
     library has loaded or reloaded, so that the first search finds it ready."""
+    app.library_search.library = library
     app.run_worker(
         partial(_prepare_quietly, app.library_search, library),
         name="search index",
@@ -271,6 +278,8 @@ class SearchScreen(ModalScreen[None]):
         """The query a worker is searching for, until its results are shown."""
         self._open_when_found: str | None = None
         """A query Enter was pressed on before its results came: open its best one then."""
+        self._loading_timer: Timer | None = None
+        """Looks for the whole library while a query waits for it."""
 
     @property
     def reader(self) -> BriefingApp:
@@ -288,7 +297,7 @@ class SearchScreen(ModalScreen[None]):
     def on_mount(self) -> None:
         search_input = self.query_one("#search-input", Input)
         self.query_one("#search-results", OptionList).can_focus = False
-        library = self.reader.library
+        library = self.reader.library_search.library
         last = self.reader.last_search
         if last is not None:
             search_input.value = last.query  # searched again when the value changes
@@ -304,10 +313,13 @@ class SearchScreen(ModalScreen[None]):
     @on(Input.Changed, "#search-input")
     def _query_changed(self, event: Input.Changed) -> None:
         event.stop()
-        text = event.value
         self._open_when_found = None
+        self.search_for(event.value)
+
+    def search_for(self, text: str) -> None:
+        """Search for `text` (in a worker), or say why not."""
         self._searching = None
-        library = self.reader.library
+        library = self.reader.library_search.library
         if not text.strip():
             self.workers.cancel_group(self, "search")
             self._show([], "")
@@ -321,12 +333,23 @@ class SearchScreen(ModalScreen[None]):
             self._failed(str(error))
             return
         if library is None:
-            self._status(Content("The library is still loading."))
+            self._status(Content("The library is still loading…"))
+            if self._loading_timer is None:
+                self._loading_timer = self.set_interval(LOADING_CHECK, self._loaded_yet)
             return
         if not self.reader.library_search.ready_for(library):
             self._status(Content("Indexing the library…"))
         self._searching = text
         self.run_search(text, query, library)
+
+    def _loaded_yet(self) -> None:
+        """Search for what was typed while the library loaded, once it has."""
+        if self.reader.library_search.library is None:
+            return
+        if self._loading_timer is not None:
+            self._loading_timer.stop()
+            self._loading_timer = None
+        self.search_for(self.query_one("#search-input", Input).value)
 
     @work(thread=True, exclusive=True, group="search")
     def run_search(self, text: str, query: Query, library: Library) -> None:
