@@ -3,14 +3,16 @@ searches, and the good briefing (and every hostile-but-valid one) still opens.""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from hostile_corpus import DOCUMENT_DIAGNOSTICS, GOOD_ID, GOOD_TEXT, USABLE, make_library
+from hostile_corpus import DOCUMENT_DIAGNOSTICS, GOOD_ID, GOOD_TEXT, USABLE, head, make_library
 
+from briefing_tui.__main__ import main
 from briefing_tui.model.library import Library
 from briefing_tui.model.refs import EntityRef
 from briefing_tui.model.search import SearchIndex
@@ -134,3 +136,55 @@ def test_an_impostor_of_the_good_briefing_is_reported_on_both_files(tmp_path: Pa
     impostor_shown = library.briefings[GOOD_ID].title == "Impostor"
     hidden = f"{GOOD_ID}.yaml" if impostor_shown else "aaa-impostor.yaml"
     assert problems[hidden].is_error and "duplicate briefing id" in problems[hidden].message
+
+
+HOSTILE_NAMES = ("evil-\x1b]2;PWNED\x07.yaml", "bidi-\u202e-\x9b.yaml")
+
+
+@pytest.mark.parametrize("command", ["check", "search"])
+@pytest.mark.parametrize("as_json", [False, True], ids=["text", "json"])
+def test_the_commands_print_hostile_file_names_visibly(
+    command: str,
+    as_json: bool,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """File names come from whoever made the files: no command may print one raw."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.chdir(tmp_path)
+    for name in HOSTILE_NAMES:  # a warning (id differs from the file name) for check
+        Path(name).write_text(head("hostile", summary="findme"), encoding="utf-8")
+    if command == "check":
+        args = ["check", *(["--format", "json"] if as_json else []), "."]
+    else:
+        args = ["search", *(["--json"] if as_json else []), "findme", "."]
+    main(args)
+    out = capsys.readouterr().out
+    assert not has_controls(out.replace("\n", "")), out
+    if as_json:
+        shown = {Path(d["path"]).name for d in _json_paths(out)}
+        assert shown == set(HOSTILE_NAMES)
+    else:
+        assert "evil-␛]2;PWNED␇.yaml" in out and "bidi-⟨U+202E⟩-⟨U+009B⟩.yaml" in out
+
+
+def _json_paths(out: str) -> list[dict[str, str]]:
+    """The objects holding a `path` in either command's JSON output."""
+    data = json.loads(out)
+    return data["diagnostics"] if isinstance(data, dict) else data
+
+
+def test_the_search_command_shows_a_hostile_query_and_path_visibly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.chdir(tmp_path)
+    assert main(["search", 'x\u202e "unclosed', "."]) == 2
+    err = capsys.readouterr().err
+    assert not has_controls(err.replace("\n", ""))
+    line, caret = err.splitlines()[1:3]
+    assert line[caret.index("^")] == '"'  # the caret still points at the quote
+    assert main(["search", "x", "missing-\x1b]2;PWNED\x07"]) == 2
+    err = capsys.readouterr().err
+    assert "missing-␛]2;PWNED␇: no such file or folder" in err
