@@ -10,6 +10,7 @@ from typing import TextIO
 
 from ..model.query import QueryError, parse_query
 from ..model.search import Hit, SearchIndex
+from ..model.text import has_controls, visible
 
 PROGRAM = "briefing-tui search"
 PROGRESS_FROM = 200
@@ -17,15 +18,31 @@ PROGRESS_FROM = 200
 
 
 def format_hit(hit: Hit) -> str:
-    """`path:line: kind id: snippet`, on one line."""
-    return f"{hit.path}:{hit.line}: {hit.kind} {hit.id}: {hit.snippet}"
+    """`path:line: kind id: snippet`, on one line, made visible (file names are untrusted)."""
+    return _one_line(f"{hit.path}:{hit.line}: {hit.kind} {hit.id}: {hit.snippet}")
+
+
+def _one_line(text: str) -> str:
+    """Text made safe for a terminal, on one line: paths and queries come from others."""
+    return visible(text).replace("\n", "\\n")
+
+
+def _json_text(text: str) -> str:
+    """JSON written with ensure_ascii=False, every unsafe character escaped as `\\uXXXX` (JSON
+    escapes only C0 controls by itself: C1 and bidi characters would reach the terminal)."""
+    if not has_controls(text):
+        return text
+    import json
+
+    return "".join(json.dumps(c)[1:-1] if has_controls(c) else c for c in text)
 
 
 def _report_query_error(query: str, error: QueryError, err: TextIO) -> None:
-    print(f"{PROGRAM}: bad query: {error}", file=err)
+    print(f"{PROGRAM}: bad query: {_one_line(str(error))}", file=err)
     if error.position is not None:
         shown = " ".join(query.split("\n"))
-        print(f"  {shown}\n  {' ' * error.position}^", file=err)
+        caret = len(visible(shown[: error.position]))
+        print(f"  {visible(shown)}\n  {' ' * caret}^", file=err)
 
 
 def _progress(err: TextIO) -> Callable[[int, int], None]:
@@ -64,7 +81,7 @@ def run_search(
         if os.path.exists(path):
             existing.append(path)
         else:
-            print(f"{PROGRAM}: {path}: no such file or folder", file=err)
+            print(f"{PROGRAM}: {_one_line(path)}: no such file or folder", file=err)
             status = 2
     hits: list[Hit] = []
     if existing:
@@ -73,14 +90,14 @@ def run_search(
                 index.update(progress=_progress(err) if err.isatty() else None)
                 hits = index.search(parsed, limit=limit)
         except (sqlite3.Error, OSError) as error:
-            print(f"{PROGRAM}: the search index failed: {error}", file=err)
+            print(f"{PROGRAM}: the search index failed: {_one_line(str(error))}", file=err)
             return 2
     try:
         if as_json:
             import json
 
-            json.dump([hit.to_json() for hit in hits], out, ensure_ascii=False, indent=2)
-            out.write("\n")
+            text = json.dumps([hit.to_json() for hit in hits], ensure_ascii=False, indent=2)
+            out.write(_json_text(text) + "\n")
         else:
             out.write("".join(format_hit(hit) + "\n" for hit in hits))
         out.flush()
