@@ -167,6 +167,7 @@ DOCUMENT_DIAGNOSTICS: dict[str, tuple[Expect, ...]] = {
     "self-loop.yaml": (error(1, 1, "", "cannot read: Too many levels of symbolic links"),),
     "dangling-link.yaml": (error(1, 1, "", "the file is gone"),),
     "fifo.yaml": (error(1, 1, "", "not a regular file"),),
+    "device-link.yaml": (error(1, 1, "", "not a regular file"),),
     "huge-integer.yaml": (error(4, 8, "title", "a number of 5,000 characters is too long"),),
     "huge-hex-fatalities.yaml": (
         error(8, 64, "timeline[0].fatalities", "a number of 5,002 characters is too long"),
@@ -245,6 +246,7 @@ def make_generated(folder: Path) -> None:
     (folder / "loop").mkdir()
     (folder / "loop" / "back").symlink_to("..", target_is_directory=True)
     os.mkfifo(folder / "fifo.yaml")
+    (folder / "device-link.yaml").symlink_to("/dev/zero")  # a read of it never ends
 
 
 def make_library(folder: Path) -> Path:

@@ -186,6 +186,7 @@ BOMBS = [
     "deep-block-mapping.yaml",
     "over-the-limit.yaml",
     "fifo.yaml",
+    "device-link.yaml",
 ]
 
 _RUN_CHECK = "import sys; from briefing_tui.__main__ import main; sys.exit(main(sys.argv[1:]))"
