@@ -41,12 +41,16 @@ def screen_rows(svg: str) -> list[str]:
     return rows
 
 
+def cell_of(line: str, text: str) -> int:
+    """The cell (column) where `text` starts in a row of the screen (it must be there)."""
+    return cell_len(line[: line.index(text)])
+
+
 def find_on_screen(rows: Sequence[str], text: str) -> tuple[int, int] | None:
     """(column, row) of the first cell of `text` on the screen, or None."""
     for row, line in enumerate(rows):
-        index = line.find(text)
-        if index >= 0:
-            return cell_len(line[:index]), row
+        if text in line:
+            return cell_of(line, text), row
     return None
 
 
