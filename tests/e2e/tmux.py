@@ -238,6 +238,9 @@ class TmuxTerminal:
         self.height = height
         self.target = "e2e"
         self._config = cwd / f".{self.socket}.conf"
+        # tmux 3.3 sometimes marks a pane dead without ever learning its exit status, so the
+        # command runs under a shell that writes the status to a file once it ends.
+        self._status = cwd / f".{self.socket}.status"
         self._socket_path: Path | None = None
 
     # Lifetime
@@ -285,6 +288,11 @@ class TmuxTerminal:
             "-c",
             str(self.cwd),
             *environment,
+            "sh",
+            "-c",
+            'status_file=$1; shift; "$@"; echo $? > "$status_file"',
+            "sh",
+            str(self._status),
             *self.command,
         )
         self._socket_path = Path(self.display("#{socket_path}"))
@@ -299,6 +307,7 @@ class TmuxTerminal:
             check=False,
         )
         self._config.unlink(missing_ok=True)
+        self._status.unlink(missing_ok=True)
         if self._socket_path is not None:  # tmux leaves the socket file behind
             self._socket_path.unlink(missing_ok=True)
 
@@ -350,21 +359,16 @@ class TmuxTerminal:
         )
 
     def exited(self) -> bool:
-        """True once the command has exited (the pane stays, dead)."""
-        return self.display("#{pane_dead}") == "1"
+        """True once the command has exited."""
+        return self._status.exists() or self.display("#{pane_dead}") == "1"
 
     def wait_for_exit(self, timeout: float = WAIT_SECONDS) -> int:
-        """Wait for the command to exit; its exit status. (tmux may see the pane die a moment
-        before it learns the status: wait for both.)"""
+        """Wait for the command to exit; its exit status (128 + N when signal N ended it)."""
         deadline = time.monotonic() + timeout
         while True:
-            dead, status, signal = self.display(
-                "#{pane_dead}|#{pane_dead_status}|#{pane_dead_signal}"
-            ).split("|")
-            if dead == "1" and signal:
-                raise AssertionError(f"the command was killed by signal {signal}")
-            if dead == "1" and status:
-                return int(status)
+            written = self._status.read_text(encoding="utf-8").strip() if self.exited() else ""
+            if written:
+                return int(written)
             if time.monotonic() > deadline:
                 raise AssertionError(f"the command did not exit; screen:\n{self.capture().text}")
             time.sleep(POLL_SECONDS)
