@@ -14,10 +14,23 @@ from briefing_tui.model.library import Library
 BASIC = Path(__file__).parent / "library" / "basic"
 
 
+BRIEFING = """\
+schema: briefing/1
+id: extra-{n}
+title: Extra briefing {n}
+as_of: 2021-0{n}-01
+summary: Links to [[karabakh-2020]].
+"""
+
+
 @pytest.fixture
 def library(tmp_path: Path) -> Path:
+    """The basic library and six more briefings: a part is handed out only while less than
+    half of the documents are loaded."""
     root = tmp_path / "library"
     shutil.copytree(BASIC, root)
+    for n in range(1, 7):
+        (root / f"extra-{n}.yaml").write_text(BRIEFING.format(n=n), encoding="utf-8")
     return root
 
 

@@ -44,8 +44,10 @@ if TYPE_CHECKING:
 Progress = Callable[[int, int], None]
 """Called as documents load: (documents done, documents in all)."""
 
-PARTIAL_AFTER = 0.3
-"""Seconds of loading after which `Library.load` hands out the part loaded so far (once)."""
+PARTIAL_AFTER = 0.5
+"""Seconds of loading after which `Library.load` hands out the part loaded so far (once), if
+less than half of the documents are loaded by then: a part costs a link and a redraw, worth it
+only when the rest takes a while yet."""
 
 FileStat = tuple[int, int]
 """What tells a changed file from an unchanged one: (size in bytes, mtime in nanoseconds)."""
@@ -426,9 +428,10 @@ class Library:
     ) -> Library:
         """Load every document (through `cache` when given, else `previous`'s cache); with
         `previous`, a document that turned invalid keeps its last good model and gains a
-        warning saying so. When loading takes longer than PARTIAL_AFTER seconds, `partial` is
-        called once with a library of the documents loaded so far, as soon as they hold a
-        briefing (see `partial` in `__init__`), so a reader can show them while the rest load."""
+        warning saying so. When loading takes longer than PARTIAL_AFTER seconds with less than
+        half of the documents loaded, `partial` is called once with a library of the documents
+        loaded so far, as soon as they hold a briefing (see `partial` in `__init__`), so a
+        reader can show them while the rest load."""
         if cache is None and previous is not None:
             cache = previous.cache
         return cls._read(
@@ -533,7 +536,7 @@ class Library:
             if (
                 partial is not None
                 and showable
-                and done < total
+                and done * 2 < total
                 and time.monotonic() - started > PARTIAL_AFTER
             ):
                 partial(cls(documents, roots=roots, problems=missing, cache=cache, partial=True))

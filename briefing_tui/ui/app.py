@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import os
 import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -46,6 +47,9 @@ if TYPE_CHECKING:
 
 WATCH_INTERVAL = 1.0
 """Seconds between two looks at the library's files."""
+
+PROGRESS_INTERVAL = 0.05
+"""Seconds between two counts of documents loaded posted to the screen."""
 
 FileState = dict[str, tuple[int, int]]
 
@@ -150,8 +154,14 @@ class BriefingApp(App[int]):
 
         worker = get_current_worker()
 
+        posted = [0.0]
+
         def progress(done: int, total: int) -> None:
-            if previous is None:
+            # A count every 50 ms is enough to watch; one per document kept the screen
+            # redrawing thousands of times, slowing the load it showed threefold.
+            now = time.monotonic()
+            if previous is None and (done in (0, total) or now - posted[0] >= PROGRESS_INTERVAL):
+                posted[0] = now
                 self.post_message(LibraryProgress(done, total))
 
         def partial(part: Library) -> None:

@@ -174,8 +174,6 @@ class MainScreen(Screen[None]):
         self.query_one("#loading-label", Label).update(
             Content(f"Loading the library… {done} of {total} documents")
         )
-        # Once part of the library is shown, the count goes on under its list.
-        self.query_one(BriefingList).border_subtitle = f"{done} of {total}" if done < total else ""
 
     def show_failure(self, error: str) -> None:
         """Say that the library could not be loaded at all."""
