@@ -54,7 +54,10 @@ def run_check(
             if done[0] < len(files)
             else " while linking the library"
         )
-        _say(f"briefing-tui check: internal error{where}: {type(exc).__name__}: {exc}", err=True)
+        _say(
+            _one_line(f"briefing-tui check: internal error{where}: {type(exc).__name__}: {exc}"),
+            err=True,
+        )
         return EXIT_PROBLEMS
 
 

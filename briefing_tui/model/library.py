@@ -555,11 +555,24 @@ class Library:
         demoted: set[int] = set()
         owners: dict[str, Document] = {}
         registries: list[tuple[int, Document]] = []
+        # Of files claiming one id, the one named after it wins, then the first: a stray file
+        # that sorts first cannot hide the real briefing by copying its id.
+        chosen: dict[str, int] = {}
+        for index, document in enumerate(self._loaded):
+            if document.briefing is not None:
+                claimed = document.briefing.id
+                held = chosen.get(claimed)
+                if held is None or (
+                    document.path.stem == claimed and self._loaded[held].path.stem != claimed
+                ):
+                    chosen[claimed] = index
         for index, document in enumerate(self._loaded):
             origin = document.display_path
             if document.briefing is not None:
                 briefing = document.briefing
-                first = owners.get(briefing.id)
+                first = None
+                if chosen[briefing.id] != index:
+                    first = self._loaded[chosen[briefing.id]]
                 if first is not None:
                     demoted.add(index)
                     problems.setdefault(index, []).append(

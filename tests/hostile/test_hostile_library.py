@@ -121,21 +121,26 @@ def test_the_search_command_over_the_hostile_library(library_folder: Path, tmp_p
         assert not has_controls(result.stderr.replace("\n", ""))
 
 
-def test_an_impostor_of_the_good_briefing_is_reported_on_both_files(tmp_path: Path) -> None:
-    """A file sorted first that claims the good briefing's id: whichever is shown, the clash
-    is never silent (the impostor warns its id differs from its file name, the other errs)."""
+def test_an_impostor_sorted_first_cannot_hide_the_briefing_named_after_its_id(
+    tmp_path: Path,
+) -> None:
+    """A file sorted first that claims the good briefing's id: the file named after the id is
+    shown, and the impostor is refused with an error that names the file it clashes with."""
     folder = tmp_path / "library"
     folder.mkdir()
     (folder / f"{GOOD_ID}.yaml").write_text(GOOD_TEXT, encoding="utf-8")
     impostor = GOOD_TEXT.replace("The one good briefing", "Impostor")
     (folder / "aaa-impostor.yaml").write_text(impostor, encoding="utf-8")
     library = Library.load([folder])
-    problems = {Path(d.path).name: d for d in library.diagnostics()}
-    assert set(problems) == {"aaa-impostor.yaml", f"{GOOD_ID}.yaml"}
-    assert GOOD_ID in library.briefings
-    impostor_shown = library.briefings[GOOD_ID].title == "Impostor"
-    hidden = f"{GOOD_ID}.yaml" if impostor_shown else "aaa-impostor.yaml"
-    assert problems[hidden].is_error and "duplicate briefing id" in problems[hidden].message
+    assert library.briefings[GOOD_ID].title != "Impostor"
+    by_file: dict[str, list[str]] = {}
+    for diagnostic in library.diagnostics():
+        by_file.setdefault(Path(diagnostic.path).name, []).append(diagnostic.message)
+    assert set(by_file) == {"aaa-impostor.yaml"}
+    assert any(
+        "duplicate briefing id" in message and GOOD_ID in message
+        for message in by_file["aaa-impostor.yaml"]
+    )
 
 
 HOSTILE_NAMES = ("evil-\x1b]2;PWNED\x07.yaml", "bidi-\u202e-\x9b.yaml")
