@@ -24,7 +24,7 @@ sys.path.insert(0, str(HERE))
 import scale_library as scale  # noqa: E402
 
 FULL = {
-    "bench_load.py": ["--sizes", "100,1000,2000,5000", "--rounds", "3"],
+    "bench_load.py": ["--sizes", "100,1000,2000,5000", "--rounds", "5"],
     "bench_memory.py": ["--sizes", "100,1000,2000,5000"],
     "bench_navigation.py": ["--sizes", "100,1000,2000,5000", "--openings", "100"],
     "bench_first_paint.py": ["--sizes", "1000,2000,5000", "--runs", "5"],
