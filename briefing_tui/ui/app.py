@@ -13,10 +13,11 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import on, work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.notifications import SeverityLevel
 from textual.worker import get_current_worker
 
 from ..model.refs import EntityRef
-from ..model.text import one_line
+from ..model.text import one_line, visible
 from .commands import LibraryCommands
 from .messages import (
     EntityRequested,
@@ -132,6 +133,24 @@ class BriefingApp(App[int]):
         self.last_search: SearchResults | None = None
         """The results of the last search opened, which n and N step through."""
 
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Show a notification literally and visibly, whoever calls it.
+
+        Notifications quote ids, file names and link targets taken from briefings, so one
+        guard here covers every call site: never markup, never a raw control character.
+        """
+        super().notify(
+            visible(message), title=visible(title), severity=severity, timeout=timeout, markup=False
+        )
+
     async def on_mount(self) -> None:
         await self.push_screen(self.main_screen)
         # After the first frame: the screen shows before the library's modules even import.
@@ -157,8 +176,8 @@ class BriefingApp(App[int]):
         posted = [0.0]
 
         def progress(done: int, total: int) -> None:
-            # A count every 50 ms is enough to watch; one per document kept the screen
-            # redrawing thousands of times, slowing the load it showed threefold.
+            # A count every 50 ms is enough to watch; one per document redrew the screen
+            # thousands of times, taking the loader's time.
             now = time.monotonic()
             if previous is None and (done in (0, total) or now - posted[0] >= PROGRESS_INTERVAL):
                 posted[0] = now
