@@ -305,6 +305,31 @@ def test_nothing_is_written_inside_the_library(library: Path, folder: Path) -> N
     assert _snapshot(library) == before
 
 
+def test_pruning_removes_entries_of_files_gone_or_changed_once_a_day(
+    library: Path, folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _load(library, folder)
+    entries = len(_entries(folder))
+    (library / "broken.yaml").unlink()
+    changed = library / "misnamed.yaml"
+    changed.write_text(MISNAMED + "tags: [extra]\n", encoding="utf-8")
+    (folder / ".entry-left-behind").write_bytes(b"half")
+    os.utime(folder / ".entry-left-behind", ns=(AN_HOUR_AGO - 10**12, AN_HOUR_AGO - 10**12))
+    cache = DocumentCache(folder)
+    assert cache.prune() == 3
+    assert len(_entries(folder)) == entries - 2
+    assert not (folder / ".entry-left-behind").exists()
+    _, kept = _load(library, folder)
+    assert kept.hits == _files(library) - 1  # the changed file only is read again
+    (library / "extra.yaml").write_text(MISNAMED.replace("other-name", "extra"), "utf-8")
+    _settle(library)
+    _load(library, folder)
+    (library / "extra.yaml").unlink()
+    assert DocumentCache(folder).prune() == 0  # pruned less than a day ago
+    monkeypatch.setattr(cache_module, "PRUNE_EVERY", 0)
+    assert DocumentCache(folder).prune() == 1
+
+
 def test_the_default_folder_follows_xdg_cache_home(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

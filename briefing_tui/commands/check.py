@@ -42,7 +42,10 @@ def run_check(
         cache = DocumentCache() if use_cache else None
         library = Library.load(list(paths), progress=progress, cache=cache)
         diagnostics = sorted(library.diagnostics(), key=lambda d: (d.path, d.line, d.col))
-        return _report(len(library.documents), diagnostics, strict=strict, fmt=fmt)
+        status = _report(len(library.documents), diagnostics, strict=strict, fmt=fmt)
+        if cache is not None:
+            cache.prune()  # at most once a day, once the report is out
+        return status
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

@@ -53,6 +53,9 @@ RACY_NS = 2_000_000_000
 """A file modified less than this long before it is read is not cached: a second change in
 the same clock tick, of the same size, would go unseen (file systems keep mtimes coarsely)."""
 
+PRUNE_EVERY = 86_400
+"""Seconds between two prunings of the cache folder (see `DocumentCache.prune`)."""
+
 KEY_BYTES = 32
 _MAGIC = b"briefing-tui document cache\n"
 _VERSION_BYTES = 16
@@ -457,6 +460,52 @@ class DocumentCache:
             self._write(entry, path, current, (known,))
         return {loc: known[loc] for loc in locs if loc in known}
 
+    # ------------------------------------------------------------- pruning
+
+    def prune(self) -> int:
+        """Remove the entries of files that are gone or have changed since, and entries this
+        version cannot read, at most once every PRUNE_EVERY seconds (a library's folder moved
+        or a temporary one deleted would otherwise leave its entries for ever). Call it once a
+        load is done: it reads every entry. Returns how many files it removed."""
+        if self.folder is None:
+            return 0
+        stamp = self.folder / "pruned"
+        try:
+            if time.time() - stamp.stat().st_mtime < PRUNE_EVERY:
+                return 0
+        except OSError:
+            pass
+        try:
+            stamp.touch()
+            names = os.listdir(self.folder)
+        except OSError:
+            return 0
+        removed = 0
+        for name in names:
+            path = self.folder / name
+            if name.startswith((".entry-", ".key-")):
+                stale = _older_than(path, 3600)  # left by a run that died while writing
+            elif name.endswith((".entry", ".located")):
+                stale = self._outdated(path)
+            else:
+                continue
+            if stale:
+                with suppress(OSError):
+                    path.unlink()
+                    removed += 1
+        return removed
+
+    def _outdated(self, entry: Path) -> bool:
+        found = _read_regular(entry)
+        payload = self._verified(found[0]) if found is not None else None
+        if payload is None:
+            return found is not None  # damaged, or written by another version
+        try:
+            abspath, key = marshal.loads(payload)[:2]
+        except Exception:
+            return True
+        return stat_key(abspath) != key
+
     # ------------------------------------------------------------- entries
 
     def _read(self, entry: Path, path: Path, current: StatKey) -> tuple[Any, ...] | None:
@@ -522,6 +571,13 @@ class DocumentCache:
             if temporary is not None:
                 with suppress(OSError):
                     os.unlink(temporary)
+
+
+def _older_than(path: Path, seconds: float) -> bool:
+    try:
+        return time.time() - path.stat().st_mtime > seconds
+    except OSError:
+        return False
 
 
 def _settled(key: StatKey) -> bool:

@@ -211,6 +211,8 @@ class BriefingApp(App[int]):
                 gc.enable()
         if not worker.is_cancelled:
             self.post_message(LibraryLoaded(library, reloaded=previous is not None))
+        if library.cache is not None and previous is None:
+            library.cache.prune()  # at most once a day: entries of files gone or changed
 
     @work(thread=True, exclusive=True, group="watch")
     def watch_files(self) -> None:
