@@ -655,3 +655,12 @@ def test_a_loader_failure_is_an_error_on_that_file_only(
     assert list(lib.briefings) == ["b"]
     [error] = lib.diagnostics()
     assert error.path.endswith("a.yaml") and "boom" in error.message
+
+
+def test_a_question_title_names_the_actors_it_links_to() -> None:
+    library = Library.load([Path(__file__).resolve().parent.parent / "briefs"])
+    ref = library.resolve("q-fighter-direction", "idlib-2020-10-turkey-russia")
+    assert ref is not None
+    title = library.title_of(ref)
+    assert "join Faylaq al-Sham, or did" in title
+    assert "faylaq-al-sham" not in title

@@ -936,8 +936,16 @@ class Library:
         if isinstance(item, (ActorRecord, PlaceRecord)):
             return item.name
         if isinstance(item, (Question, Judgment)):
-            return one_line_plain(item.text)
+            return " ".join(plain(item.text, lambda target: self._name_in(target, ref)).split())
         return str(ref)
+
+    def _name_in(self, target: str, context: EntityRef) -> str | None:
+        """The name a label-less link inside a question or judgment shows, one level deep: a
+        question quoting another question keeps the id rather than recursing."""
+        inner = self.resolve(target, context.briefing)
+        if inner is None or inner.kind in ("question", "judgment"):
+            return None
+        return self.title_of(inner)
 
     def timeline(self, briefing_id: str) -> list[Event]:
         """A briefing's events: earliest possible instant first, then coarser precision first,

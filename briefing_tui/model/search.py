@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 # What only indexing needs (text and link handling, dates, difflib, json) is imported where it
 # is used: a search over an up-to-date index should load as little as it can.
 
-FORMAT_VERSION = 6
+FORMAT_VERSION = 7
 """Bumped whenever what is stored changes: an index of another version is rebuilt."""
 
 BM25 = "bm25(fts, 10.0, 4.0, 1.0, 0.0)"
