@@ -21,7 +21,6 @@ paths of entity lines shared.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import hmac
 import marshal
@@ -33,8 +32,8 @@ import tempfile
 import time
 import types
 import typing
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, suppress
+from collections.abc import Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -126,19 +125,6 @@ def stat_key(path: str | os.PathLike[str]) -> StatKey | None:
     except OSError:
         return None
     return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
-
-
-@contextmanager
-def _collection_paused() -> Iterator[None]:
-    """Loading or rebuilding one document makes thousands of objects and no cycles: cyclic
-    collection meanwhile would only re-scan every model already loaded."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
 
 
 # ----------------------------------------------------------------- models without validation
@@ -377,7 +363,7 @@ class DocumentCache:
     def load(self, path: Path, display_path: str) -> Document:
         """The document of `path`: from its entry when the file is unchanged, else read, parsed
         and validated (and its entry written). Never raises for a bad file."""
-        with _collection_paused():
+        with loader.collection_paused():
             return self._load(path, display_path)
 
     def _load(self, path: Path, shown: str) -> Document:

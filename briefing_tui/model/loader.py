@@ -253,13 +253,13 @@ def load_document(
     """Read, parse and validate one file; every problem becomes a diagnostic, never an exception."""
     path = Path(path)
     shown = display_path if display_path is not None else str(path)
-    with _collection_paused():
+    with collection_paused():
         return _load(path, shown, max_bytes)
 
 
 @contextmanager
-def _collection_paused() -> Iterator[None]:
-    """No cyclic garbage collection while one document loads.
+def collection_paused() -> Iterator[None]:
+    """No cyclic garbage collection while one document loads (parsed, or rebuilt from the cache).
 
     Loading makes tens of thousands of short-lived nodes and no cycles (refcounting frees
     them), yet each burst of allocation triggers collections that re-scan every model already
