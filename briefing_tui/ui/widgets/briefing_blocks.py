@@ -49,6 +49,26 @@ def human_date(text: str) -> str:
         return text
 
 
+def period(since: str | None, until: str | None) -> str:
+    """A relation's time span in words ("since …", "… – …"); empty when it has none."""
+    if since and until:
+        return f"{human_date(since)} – {human_date(until)}"
+    if since:
+        return f"since {human_date(since)}"
+    if until:
+        return f"until {human_date(until)}"
+    return ""
+
+
+def relation_target(library: Library, other: str) -> EntityRef | None:
+    """The actor, else the place, a relation points at; None when the library has neither."""
+    if other in library.actors:
+        return EntityRef("actor", other)
+    if other in library.places:
+        return EntityRef("place", other)
+    return None
+
+
 def judgment_words(likelihood: str | None, confidence: str | None) -> str:
     """`likely, moderate confidence`: likelihood and confidence as words, kept apart."""
     words = []
@@ -291,25 +311,13 @@ def actor_block(library: Library, record: ActorRecord, context: str | None) -> B
         prose(block.line(), library, record.profile, profile_context)
     for view in library.relations(record.id):
         block.line().text("  " + view.label.replace("-", " ") + " ", "label")
-        other = EntityRef("actor", view.other) if view.other in library.actors else None
-        if other is None and view.other in library.places:
-            other = EntityRef("place", view.other)
+        other = relation_target(library, view.other)
         label = library.title_of(other) if other else view.other
         block.link(label, other, target=view.other)
-        span = _span(view.relation.since, view.relation.until)
+        span = period(view.relation.since, view.relation.until)
         if span:
             block.text(f" ({span})", "muted")
     return block
-
-
-def _span(since: str | None, until: str | None) -> str:
-    if since and until:
-        return f"{human_date(since)} – {human_date(until)}"
-    if since:
-        return f"since {human_date(since)}"
-    if until:
-        return f"until {human_date(until)}"
-    return ""
 
 
 # The questions pane

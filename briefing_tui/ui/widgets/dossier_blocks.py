@@ -7,7 +7,15 @@ from typing import TYPE_CHECKING
 
 from ...model.links import split_prose
 from ...model.refs import EntityRef
-from .briefing_blocks import STATUS_ROLES, TITLE_MAX, human_date, prose, shorten
+from .briefing_blocks import (
+    STATUS_ROLES,
+    TITLE_MAX,
+    human_date,
+    period,
+    prose,
+    relation_target,
+    shorten,
+)
 from .link_page import Block
 
 # The model's heavy modules load in the library worker, after the first paint.
@@ -84,16 +92,6 @@ def _heading(text: str, count: int | None = None) -> Block:
     return block
 
 
-def _period(since: str | None, until: str | None) -> str:
-    if since and until:
-        return f"{human_date(since)} – {human_date(until)}"
-    if since:
-        return f"since {human_date(since)}"
-    if until:
-        return f"until {human_date(until)}"
-    return ""
-
-
 def _coordinates(lat: float, lon: float) -> str:
     north = "N" if lat >= 0 else "S"
     east = "E" if lon >= 0 else "W"
@@ -129,14 +127,10 @@ def relation_blocks(library: Library, views: Sequence[RelationView]) -> list[Blo
     for view in views:
         block = Block(gap=0, briefing=origin_context(library, view.origin))
         block.text(view.label.replace("-", " ") + " ", "label")
-        other: EntityRef | None = None
-        if view.other in library.actors:
-            other = EntityRef("actor", view.other)
-        elif view.other in library.places:
-            other = EntityRef("place", view.other)
+        other = relation_target(library, view.other)
         label = library.title_of(other) if other is not None else view.other
         block.link(label, other, target=view.other)
-        span = _period(view.relation.since, view.relation.until)
+        span = period(view.relation.since, view.relation.until)
         if span:
             block.text(f" ({span})", "muted")
         block.text("  in ", "label")
