@@ -19,24 +19,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from textual.pilot import Pilot
+from pilot_steps import Ready, on_dossier, on_main, on_screen, opened, reader, search_results_for
 from textual.widgets import Input
 
-from briefing_tui.ui.app import BriefingApp
-from briefing_tui.ui.screens.dossier import DossierScreen
 from briefing_tui.ui.screens.help import HelpScreen
 from briefing_tui.ui.screens.link_hints import LinkHintScreen
-from briefing_tui.ui.screens.main import MainScreen
-from briefing_tui.ui.screens.search import SearchScreen
 
 REPO = Path(__file__).resolve().parent.parent
-LIBRARY = "briefs"
-"""Relative to the repository: the reader shows paths relative to where it runs."""
 SIZE = (120, 40)
-THEME = "textual-dark"
-MOST_PAUSES = 500
-
-Ready = Callable[[BriefingApp], bool]
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,40 +37,6 @@ class Shot:
     ready: Ready
     keys: tuple[str, ...] = ()
     open_at: str | None = None
-
-
-def on_main(pane: str) -> Ready:
-    """The main screen with `pane` active and focused."""
-
-    def ready(app: BriefingApp) -> bool:
-        screen = app.screen
-        return (
-            isinstance(screen, MainScreen)
-            and screen.active_pane == pane
-            and screen.focused is screen.page(pane)
-        )
-
-    return ready
-
-
-def on_screen(kind: type) -> Ready:
-    """A screen of `kind` on top."""
-    return lambda app: isinstance(app.screen, kind)
-
-
-def on_dossier(app: BriefingApp) -> bool:
-    """A dossier with its page filled."""
-    return isinstance(app.screen, DossierScreen) and bool(app.screen.page.blocks)
-
-
-def search_results_for(text: str) -> Ready:
-    """The search screen showing results for `text`."""
-
-    def ready(app: BriefingApp) -> bool:
-        screen = app.screen
-        return isinstance(screen, SearchScreen) and screen.query_text == text and bool(screen.hits)
-
-    return ready
 
 
 SEARCHED = "faylaq"
@@ -94,31 +50,11 @@ SHOTS = (
 )
 
 
-async def settle(pilot: Pilot[int], ready: Ready, what: str) -> None:
-    """Let workers finish and the screen refresh until `ready` holds."""
-    app = pilot.app
-    assert isinstance(app, BriefingApp)
-    for _ in range(MOST_PAUSES):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        if ready(app) and not any(worker.is_running for worker in app.workers):
-            break
-    else:
-        raise RuntimeError(f"the reader never showed {what}")
-    await pilot.wait_for_scheduled_animations()
-    await pilot.pause()
-
-
 async def take(shot: Shot, out: Path) -> Path:
     """Run the reader, press the shot's keys, save the SVG; its path."""
-    app = BriefingApp([LIBRARY], shot.open_at, watch=False)
-    app.animation_level = "none"
+    app = reader(shot.open_at)
     async with app.run_test(size=SIZE) as pilot:
-        app.theme = THEME
-        await settle(pilot, lambda a: a.library is not None and a.history.current is not None, "it")
-        if shot.keys:
-            await pilot.press(*shot.keys)
-        await settle(pilot, shot.ready, shot.name)
+        await opened(*shot.keys, ready=shot.ready, what=shot.name)(pilot)
         for field in app.screen.query(Input):
             field.cursor_blink = False  # a steady text cursor, not one caught mid-blink
         await pilot.pause()

@@ -2,29 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from briefing_tui.ui.app import BriefingApp
-from briefing_tui.ui.screens.dossier import DossierScreen
 from briefing_tui.ui.screens.help import HelpScreen
-from briefing_tui.ui.screens.main import MainScreen
-from briefing_tui.ui.screens.search import SearchScreen
+
+# The pilot steps live with the screenshot script, which takes the same screens.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
+
+from pilot_steps import on_dossier, on_main, on_screen, opened, reader, search_results_for
 
 REPO = Path(__file__).resolve().parents[2]
-LIBRARY = "briefs"
-"""Relative to the repository, so the paths the reader shows never name this machine."""
-THEME = "textual-dark"
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
-MOST_PAUSES = 500
-"""Pauses allowed for the app to settle before the test gives up (no time is measured)."""
 
 SnapCompare = Callable[..., bool]
-RunBefore = Callable[[Pilot[int]], Awaitable[None]]
+on_help = on_screen(HelpScreen)
 
 
 @pytest.fixture(autouse=True)
@@ -34,84 +31,6 @@ def repository_and_private_cache(monkeypatch: pytest.MonkeyPatch, tmp_path: Path
     monkeypatch.chdir(REPO)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
-
-
-def reader(open_at: str | None = None) -> BriefingApp:
-    """The real app on the bundled briefs, without the file watcher or animations."""
-    app = BriefingApp([LIBRARY], open_at, watch=False)
-    app.animation_level = "none"
-    return app
-
-
-async def settle(pilot: Pilot[int], ready: Callable[[BriefingApp], bool], what: str) -> None:
-    """Let workers finish and the screen refresh until `ready` holds."""
-    app = pilot.app
-    assert isinstance(app, BriefingApp)
-    for _ in range(MOST_PAUSES):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        if ready(app) and not any(worker.is_running for worker in app.workers):
-            break
-    else:
-        raise AssertionError(f"the reader never showed {what}")
-    await pilot.wait_for_scheduled_animations()
-    await pilot.pause()
-
-
-def library_shown(app: BriefingApp) -> bool:
-    """True once the library is loaded and the first place opened (a briefing, or what
-    --open names)."""
-    return app.library is not None and app.history.current is not None
-
-
-def opened(*keys: str, ready: Callable[[BriefingApp], bool], what: str) -> RunBefore:
-    """A pilot: wait for the library, fix the theme, press `keys`, wait for `ready`."""
-
-    async def run_before(pilot: Pilot[int]) -> None:
-        app = pilot.app
-        assert isinstance(app, BriefingApp)
-        app.theme = THEME
-        await settle(pilot, library_shown, "the library")
-        if keys:
-            await pilot.press(*keys)
-        await settle(pilot, ready, what)
-
-    return run_before
-
-
-def on_main(pane: str) -> Callable[[BriefingApp], bool]:
-    """The main screen, with `pane` active and focused."""
-
-    def ready(app: BriefingApp) -> bool:
-        screen = app.screen
-        return (
-            isinstance(screen, MainScreen)
-            and screen.active_pane == pane
-            and screen.focused is screen.page(pane)
-        )
-
-    return ready
-
-
-def on_dossier(app: BriefingApp) -> bool:
-    """A dossier, its page filled."""
-    screen = app.screen
-    return isinstance(screen, DossierScreen) and bool(screen.page.blocks)
-
-
-def on_help(app: BriefingApp) -> bool:
-    """The help screen."""
-    return isinstance(app.screen, HelpScreen)
-
-
-def search_results_for(text: str) -> Callable[[BriefingApp], bool]:
-    """The search screen showing results for `text`."""
-
-    def ready(app: BriefingApp) -> bool:
-        screen = app.screen
-        return isinstance(screen, SearchScreen) and screen.query_text == text and bool(screen.hits)
-
-    return ready
 
 
 @pytest.mark.parametrize("size", SIZES)
