@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import gc
 import os
 import time
 from collections import defaultdict
@@ -395,13 +394,8 @@ class Library:
         }
         # Linking makes hundreds of thousands of small tuples and no cycles: collecting while
         # it runs only re-scans the loaded models, again and again (a third of the time).
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
+        with loader.collection_paused():
             self._link()
-        finally:
-            if collecting:
-                gc.enable()
 
     # ----------------------------------------------------------------- building
 
@@ -465,85 +459,60 @@ class Library:
     ) -> Library:
         # Loading makes millions of objects and no cycles: collecting between documents would
         # re-scan every model loaded so far, again and again (40% of a cold load, more warm).
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
-            return cls._read_files(
-                roots,
-                progress,
-                previous,
-                reuse=reuse,
-                changed=changed,
-                cache=cache,
-                partial=partial,
-            )
-        finally:
-            if collecting:
-                gc.enable()
-
-    @classmethod
-    def _read_files(
-        cls,
-        roots: tuple[str | Path, ...],
-        progress: Progress | None,
-        previous: Library | None,
-        *,
-        reuse: bool,
-        changed: Iterable[str | Path],
-        cache: DocumentCache | None = None,
-        partial: Callable[[Library], None] | None = None,
-    ) -> Library:
-        started = time.monotonic()
-        showable = False  # a part is handed out once it holds a briefing
-        files, missing = _discover(roots)
-        total = len(files)
-        if progress:
-            progress(0, total)
-        forced = {os.path.realpath(p) for p in changed}
-        forced_names = {os.path.basename(p) for p in forced}
-        before = {d.path: d for d in previous._loaded} if previous else {}
-        documents: list[Document] = []
-        stats: dict[Path, FileStat] = {}
-        located: dict[Path, dict[Loc, tuple[int, int]]] = {}
-        for done, (path, display_path) in enumerate(files, start=1):
-            stat = _stat(path)
-            old = before.get(path)
-            unchanged = (
-                reuse
-                and previous is not None
-                and old is not None
-                and stat is not None
-                and previous._stats.get(path) == stat
-                and not (path.name in forced_names and os.path.realpath(path) in forced)
-            )
-            if unchanged and old is not None and previous is not None:
-                document = old
-                if path in previous._located:
-                    located[path] = previous._located[path]
-            else:
-                if cache is None:
-                    document = _load_file(path, display_path)
-                else:
-                    document = _load_cached(path, display_path, cache)
-                if old is not None and old.usable and not document.usable:
-                    document = keep_last_good(document, old)
-            if stat is not None:
-                stats[path] = stat
-            documents.append(document)
+        with loader.collection_paused():
+            started = time.monotonic()
+            showable = False  # a part is handed out once it holds a briefing
+            files, missing = _discover(roots)
+            total = len(files)
             if progress:
-                progress(done, total)
-            showable = showable or document.briefing is not None
-            if (
-                partial is not None
-                and showable
-                and done * 2 < total
-                and time.monotonic() - started > PARTIAL_AFTER
-            ):
-                partial(cls(documents, roots=roots, problems=missing, cache=cache, partial=True))
-                partial = None
-        return cls(
-            documents, roots=roots, stats=stats, located=located, problems=missing, cache=cache
-        )
+                progress(0, total)
+            forced = {os.path.realpath(p) for p in changed}
+            forced_names = {os.path.basename(p) for p in forced}
+            before = {d.path: d for d in previous._loaded} if previous else {}
+            documents: list[Document] = []
+            stats: dict[Path, FileStat] = {}
+            located: dict[Path, dict[Loc, tuple[int, int]]] = {}
+            for done, (path, display_path) in enumerate(files, start=1):
+                stat = _stat(path)
+                old = before.get(path)
+                unchanged = (
+                    reuse
+                    and previous is not None
+                    and old is not None
+                    and stat is not None
+                    and previous._stats.get(path) == stat
+                    and not (path.name in forced_names and os.path.realpath(path) in forced)
+                )
+                if unchanged and old is not None and previous is not None:
+                    document = old
+                    if path in previous._located:
+                        located[path] = previous._located[path]
+                else:
+                    if cache is None:
+                        document = _load_file(path, display_path)
+                    else:
+                        document = _load_cached(path, display_path, cache)
+                    if old is not None and old.usable and not document.usable:
+                        document = keep_last_good(document, old)
+                if stat is not None:
+                    stats[path] = stat
+                documents.append(document)
+                if progress:
+                    progress(done, total)
+                showable = showable or document.briefing is not None
+                if (
+                    partial is not None
+                    and showable
+                    and done * 2 < total
+                    and time.monotonic() - started > PARTIAL_AFTER
+                ):
+                    partial(
+                        cls(documents, roots=roots, problems=missing, cache=cache, partial=True)
+                    )
+                    partial = None
+            return cls(
+                documents, roots=roots, stats=stats, located=located, problems=missing, cache=cache
+            )
 
     def _link(self) -> None:
         """Merge, index and check references; run once, when the library is made."""

@@ -259,12 +259,14 @@ def load_document(
 
 @contextmanager
 def collection_paused() -> Iterator[None]:
-    """No cyclic garbage collection while one document loads (parsed, or rebuilt from the cache).
+    """No cyclic garbage collection while one document loads (parsed, or rebuilt from the cache)
+    or a library loads and links (its callers say why there).
 
     Loading makes tens of thousands of short-lived nodes and no cycles (refcounting frees
     them), yet each burst of allocation triggers collections that re-scan every model already
-    loaded: in a library of 2,000 files that is half the load time. Collection resumes after
-    each document, so nothing cyclic is kept for long; the pause is global, hence short.
+    loaded: in a library of 2,000 files that is half the load time. Collection resumes when
+    the outermost pause ends, so nothing cyclic is kept for long; the pause is global, hence
+    kept to one load or link.
     """
     collecting = gc.isenabled()
     gc.disable()
