@@ -30,7 +30,6 @@ import stat
 import sys
 import tempfile
 import time
-import types
 import typing
 from collections.abc import Sequence
 from contextlib import suppress
@@ -44,6 +43,7 @@ from . import loader
 from .diagnostics import Diagnostic
 from .document import Document, DocumentKind, Loc
 from .entities import ActorRegistry, Briefing, Citation, EventActor
+from .validation_errors import core_type
 
 FORMAT = 1
 """Bumped whenever what an entry holds changes (any change to the model's code also counts)."""
@@ -148,21 +148,6 @@ class _Plan:
 _PLANS: dict[type[BaseModel], _Plan] = {}
 
 
-def _core(annotation: Any) -> Any:
-    """The type under `Annotated[...]` and `X | None`."""
-    while True:
-        origin = typing.get_origin(annotation)
-        if origin is typing.Annotated:
-            annotation = typing.get_args(annotation)[0]
-        elif origin is typing.Union or origin is types.UnionType:
-            args = [a for a in typing.get_args(annotation) if a is not type(None)]
-            if len(args) != 1:
-                return annotation
-            annotation = args[0]
-        else:
-            return annotation
-
-
 def _is_model(annotation: Any) -> bool:
     return isinstance(annotation, type) and issubclass(annotation, BaseModel)
 
@@ -183,11 +168,11 @@ def _plan(cls: type[BaseModel]) -> _Plan:
     strings: list[str] = []
     string_lists: list[str] = []
     for name, info in cls.model_fields.items():
-        annotation = _core(info.annotation)
+        annotation = core_type(info.annotation)
         if _is_model(annotation):
             children.append((name, annotation, False))
         elif typing.get_origin(annotation) is list:
-            item = _core(typing.get_args(annotation)[0])
+            item = core_type(typing.get_args(annotation)[0])
             if _is_model(item):
                 children.append((name, item, True))
             elif _is_text(item):

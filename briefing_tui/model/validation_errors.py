@@ -140,13 +140,14 @@ def _shown_plain(text: str) -> str:
 # ----------------------------------------------------------------- models by field path
 
 
-def _strip(annotation: Any, markers: set[int]) -> Any:
+def core_type(annotation: Any, markers: set[int] | None = None) -> Any:
     """The core type under Annotated and `X | None`; Annotated metadata ids go to `markers`."""
     while True:
         origin = typing.get_origin(annotation)
         if origin is typing.Annotated:
             args = typing.get_args(annotation)
-            markers.update(id(m) for m in args[1:])
+            if markers is not None:
+                markers.update(id(m) for m in args[1:])
             annotation = args[0]
         elif origin is typing.Union or origin is types.UnionType:
             args = [a for a in typing.get_args(annotation) if a is not type(None)]
@@ -167,7 +168,7 @@ def _annotation_at(model: type[BaseModel], loc: Loc) -> tuple[Any, frozenset[int
     markers: set[int] = set()
     for part in loc:
         markers = set()
-        annotation = _strip(annotation, markers)
+        annotation = core_type(annotation, markers)
         if (
             isinstance(part, str)
             and isinstance(annotation, type)
@@ -182,7 +183,7 @@ def _annotation_at(model: type[BaseModel], loc: Loc) -> tuple[Any, frozenset[int
             annotation = typing.get_args(annotation)[0]
         else:
             return None, frozenset()
-    return _strip(annotation, markers), frozenset(markers)
+    return core_type(annotation, markers), frozenset(markers)
 
 
 def fields_at(model: type[BaseModel], loc: Loc) -> list[str]:
