@@ -228,6 +228,18 @@ def linked_from_blocks(library: Library, ref: EntityRef) -> list[Block]:
     return blocks
 
 
+def connection_blocks(library: Library, ref: EntityRef) -> list[Block]:
+    """The sections every dossier ends with: relations both ways, events, questions,
+    briefings and other links to the entity."""
+    return [
+        *relation_blocks(library, library.relations(ref)),
+        *event_blocks(library, ref),
+        *question_blocks(library, ref),
+        *briefing_blocks(library, ref),
+        *linked_from_blocks(library, ref),
+    ]
+
+
 # Actors
 
 
@@ -245,11 +257,7 @@ def actor_dossier(library: Library, record: ActorRecord) -> list[Block]:
     blocks = [head]
     blocks.extend(disagreement_blocks(library, record.disagreements()))
     blocks.extend(profile_blocks(library, record))
-    blocks.extend(relation_blocks(library, library.relations(ref)))
-    blocks.extend(event_blocks(library, ref))
-    blocks.extend(question_blocks(library, ref))
-    blocks.extend(briefing_blocks(library, ref))
-    blocks.extend(linked_from_blocks(library, ref))
+    blocks.extend(connection_blocks(library, ref))
     return blocks
 
 
@@ -297,9 +305,5 @@ def place_dossier(library: Library, record: PlaceRecord) -> list[Block]:
             defined.text(", ")
         origin_link(defined, library, origin)
     blocks.append(defined)
-    blocks.extend(relation_blocks(library, library.relations(ref)))
-    blocks.extend(event_blocks(library, ref))
-    blocks.extend(question_blocks(library, ref))
-    blocks.extend(briefing_blocks(library, ref))
-    blocks.extend(linked_from_blocks(library, ref))
+    blocks.extend(connection_blocks(library, ref))
     return blocks
