@@ -177,24 +177,21 @@ def main() -> None:
     parser.add_argument("--work", help="folder for the generated libraries (default: temporary)")
     parser.add_argument("--json", help="also write the results to this file")
     args = parser.parse_args()
-    results = []
-    with scale.work_folder(args.work) as work:
-        for size in args.sizes:
-            rounds = args.rounds if size <= TARGET_SIZE else args.big_rounds
-            started = time.perf_counter()
-            results.append(measure(work, size, rounds))
-            print(
-                f"  {size:,} briefings measured in {time.perf_counter() - started:.0f} s",
-                file=sys.stderr,
-            )
+    results = scale.measure_sizes(
+        args.work,
+        args.sizes,
+        lambda work, size: measure(
+            work, size, args.rounds if size <= TARGET_SIZE else args.big_rounds
+        ),
+    )
     text, verdicts = report(results)
-    print("Loading (CPU seconds, medians; ratios against the baseline of the same size)\n")
-    print(text)
-    print()
-    for line in verdicts:
-        print(line)
-    if args.json:
-        Path(args.json).write_text(json.dumps(results, indent=2), encoding="utf-8")
+    scale.print_report(
+        "Loading (CPU seconds, medians; ratios against the baseline of the same size)",
+        text,
+        verdicts,
+        results,
+        args.json,
+    )
 
 
 if __name__ == "__main__":

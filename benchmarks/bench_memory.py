@@ -23,7 +23,6 @@ import json
 import resource
 import shutil
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -119,23 +118,15 @@ def main() -> None:
     parser.add_argument("--work", help="folder for the generated libraries (default: temporary)")
     parser.add_argument("--json", help="also write the results to this file")
     args = parser.parse_args()
-    results = []
-    with scale.work_folder(args.work) as work:
-        for size in args.sizes:
-            started = time.perf_counter()
-            results.append(measure(work, size))
-            print(
-                f"  {size:,} briefings measured in {time.perf_counter() - started:.0f} s",
-                file=sys.stderr,
-            )
+    results = scale.measure_sizes(args.work, args.sizes, measure)
     text, verdicts = report(results)
-    print("Peak memory (ru_maxrss of a fresh process; ratios against the size on disk)\n")
-    print(text)
-    print()
-    for line in verdicts:
-        print(line)
-    if args.json:
-        Path(args.json).write_text(json.dumps(results, indent=2), encoding="utf-8")
+    scale.print_report(
+        "Peak memory (ru_maxrss of a fresh process; ratios against the size on disk)",
+        text,
+        verdicts,
+        results,
+        args.json,
+    )
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -115,3 +115,32 @@ def verdict(ok: bool) -> str:
 def sizes_argument(text: str) -> list[int]:
     """`100,1000,2000` → [100, 1000, 2000]."""
     return [int(part) for part in text.split(",") if part.strip()]
+
+
+def measure_sizes(
+    work_arg: str | None, sizes: Sequence[int], measure: Callable[[Path, int], dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """`measure(work, size)` for each size in one work folder, saying how long each took."""
+    results = []
+    with work_folder(work_arg) as work:
+        for size in sizes:
+            started = time.perf_counter()
+            results.append(measure(work, size))
+            print(
+                f"  {size:,} briefings measured in {time.perf_counter() - started:.0f} s",
+                file=sys.stderr,
+            )
+    return results
+
+
+def print_report(
+    heading: str, text: str, verdicts: Sequence[str], results: object, json_path: str | None
+) -> None:
+    """The table under its heading, the verdicts, and the raw results as JSON when asked."""
+    print(f"{heading}\n")
+    print(text)
+    print()
+    for line in verdicts:
+        print(line)
+    if json_path:
+        Path(json_path).write_text(json.dumps(results, indent=2), encoding="utf-8")
