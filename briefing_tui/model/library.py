@@ -278,11 +278,6 @@ def inverse_label(kind: str) -> str:
     return RELATION_INVERSES.get(kind, kind)
 
 
-def one_line_plain(text: str) -> str:
-    """Prose as a one-line title: links shown by their label, whitespace folded."""
-    return " ".join(plain(text).split())
-
-
 def _stat(path: Path) -> FileStat | None:
     try:
         info = path.stat()
