@@ -174,6 +174,25 @@ async def test_s_shows_the_sources_at_the_cursor_and_escape_closes() -> None:
         assert app.screen is main
 
 
+async def test_s_closes_the_sources_and_the_footer_says_so() -> None:
+    app = reader(open_at="alpha#evt-talks")
+    async with app.run_test(size=WIDE) as pilot:
+        main = await loaded(app, pilot)
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, SourcesScreen)
+        shown = {
+            key: active.binding.description
+            for key, active in app.screen.active_bindings.items()
+            if active.binding.show
+        }
+        assert shown.get("escape") == "Close"
+        assert "s" not in shown  # the page beneath offers "s Sources"; here s closes
+        await pilot.press("s")
+        await pilot.pause()
+        assert app.screen is main
+
+
 async def test_f_and_a_label_follow_a_link() -> None:
     app = reader(open_at="alpha")
     async with app.run_test(size=WIDE) as pilot:

@@ -13,7 +13,6 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
 from ...model.text import one_line
-from ..messages import SourceRequested
 from ..widgets.briefing_blocks import human_date
 from ..widgets.link_page import Block, LinkPage
 
@@ -82,7 +81,10 @@ class SourcesScreen(ModalScreen[None]):
     """The sources cited at the cursor, over the page; Esc closes it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q,s", "close", "Close"),
+        Binding("escape,q", "close", "Close"),
+        # Before the page's own `s` (more sources), so the footer does not offer it here:
+        # on this page `s` reads as "enough sources".
+        Binding("s", "close", "Close", show=False, priority=True),
     ]
 
     DEFAULT_CSS = """
@@ -124,11 +126,6 @@ class SourcesScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         self.query_one(LinkPage).focus()
-
-    def on_source_requested(self, message: SourceRequested) -> None:
-        # `s` on this page asks for the sources again: read it as "enough sources".
-        message.stop()
-        self.dismiss(None)
 
     def action_close(self) -> None:
         """Close the sources view."""
