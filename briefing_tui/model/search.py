@@ -788,6 +788,7 @@ def index_location(paths: Sequence[str | Path], cache_dir: str | Path | None = N
 
 
 def _index_file(paths: Sequence[str | Path], cache_dir: str | Path | None) -> str:
+    """`index_location` as a string: a warm search does without pathlib."""
     if cache_dir is None:
         cache_dir = user_cache_dir()
     key = "\0".join(sorted({os.path.realpath(p) for p in paths})).encode("utf-8", "surrogatepass")
