@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-import argparse
+import os
 import sys
 from collections.abc import Sequence
+from types import SimpleNamespace
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without loading typing (see model/records.py)
+if TYPE_CHECKING:
+    import argparse
 
 SUBCOMMANDS = ("check", "schema", "search")
 
 
 def _reader_parser() -> argparse.ArgumentParser:
+    import argparse
+
     parser = argparse.ArgumentParser(
         prog="briefing-tui",
         description="Read a library of YAML briefings in the terminal.",
@@ -28,6 +35,8 @@ def _reader_parser() -> argparse.ArgumentParser:
 
 
 def _subcommand_parser() -> argparse.ArgumentParser:
+    import argparse
+
     parser = argparse.ArgumentParser(prog="briefing-tui")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -48,11 +57,55 @@ def _subcommand_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def plain_search_args(args: Sequence[str]) -> SimpleNamespace | None:
+    """The arguments of `search` (those after it) as argparse would parse them, when written
+    plainly: options in full and apart from their values, the query and paths in one run.
+    None for anything else, which argparse then parses (and reports when wrong). Loading and
+    building the parsers costs a warm search as much as the search itself."""
+    words: list[str] = []
+    as_json = no_cache = ended = False
+    limit = 20
+    pending = iter(args)
+    for arg in pending:
+        if not arg.startswith("-"):
+            if ended:
+                return None  # argparse would take the paths as empty, then fail on these
+            words.append(arg)
+            continue
+        ended = bool(words)
+        if arg == "--json":
+            as_json = True
+        elif arg == "--no-cache":
+            no_cache = True
+        elif arg == "--limit":
+            value = next(pending, "-")
+            if value.startswith("-"):
+                return None
+            try:
+                limit = int(value)
+            except ValueError:
+                return None
+        else:
+            return None
+    if not words:
+        return None
+    return SimpleNamespace(
+        command="search",
+        query=words[0],
+        paths=words[1:],
+        json=as_json,
+        limit=limit,
+        no_cache=no_cache,
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `briefing-tui` command; returns the exit code."""
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list and args_list[0] in SUBCOMMANDS:
-        args = _subcommand_parser().parse_args(args_list)
+        args = (
+            plain_search_args(args_list[1:]) if args_list[0] == "search" else None
+        ) or _subcommand_parser().parse_args(args_list)
         # Each subcommand imports only what it needs: none of them loads Textual.
         if args.command == "check":
             from .commands.check import run_check
@@ -88,5 +141,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     return run_reader(args.paths or ["briefs"], open_at=args.open)
 
 
+def run() -> None:
+    """The `briefing-tui` command (its console script and `python -m briefing_tui`): `main()`
+    with the process's arguments, then exit with its code."""
+    code = main()
+    if sys.argv[1:2] != ["search"]:
+        sys.exit(code)
+    # A search has closed its index and holds nothing else (no thread, no atexit hook), so
+    # Python's teardown, freeing every object one by one, would only cost it time: 2-4 ms, a
+    # tenth of a warm search. Its output is flushed first (run_search flushes its own), and a
+    # flush that fails is left to the usual exit to report.
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except OSError:
+        sys.exit(code)
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -847,9 +847,17 @@ def test_ranking_looks_at_the_latest_candidates_only(
     assert len(few) == 1 and few[0].id in ids(every)
 
 
-def test_many_files_are_checked_in_threads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    root = write_library(tmp_path)
-    alone = library_files([root])
-    monkeypatch.setattr(search_module, "STAT_THREADS_FROM", 1)
-    assert library_files([root]) == alone
-    assert len(alone) == 5
+def test_a_checksum_of_another_version_is_replaced_without_reading_a_file(
+    cached: tuple[Path, Path],
+) -> None:
+    root, cache = cached
+    reopen(root, cache).close()
+    with SearchIndex([root], cache_dir=cache) as index:
+        index._db.execute("UPDATE meta SET value = 'older' WHERE key = 'files'")
+    load = CountingLoader()
+    with reopen(root, cache, load) as index:
+        assert load.paths == []
+        stored = index._db.execute("SELECT value FROM meta WHERE key = 'files'").fetchone()
+        assert stored[0] != "older"
+        index._db.execute("DELETE FROM documents")  # only the checksum can say nothing changed
+        assert index.stale() == ({}, [])

@@ -141,6 +141,9 @@ from briefing_tui.__main__ import main
 from briefing_tui.commands import search as command
 code = main(["search", "erdgan", "lib"])
 heavy = sorted({m.split(".")[0] for m in sys.modules} & {"textual", "rich", "pydantic", "yaml"})
+# What a warm search does without (each costs it milliseconds of start-up).
+light = {"argparse", "typing", "pathlib", "platformdirs"}
+heavy += sorted(light & set(sys.modules))
 print(code, ",".join(heavy))
 """
 
@@ -165,6 +168,34 @@ def test_the_warm_path_imports_no_ui_and_no_parser(library: Path) -> None:
     (library / "karabakh-2020.yaml").touch()
     changed = probe()
     assert changed[0] == "0" and "pydantic" in changed[1] and "textual" not in changed[1]
+
+
+def test_the_command_ends_with_its_output_whole_and_its_exit_code(library: Path) -> None:
+    """`run` leaves a search without Python's teardown: nothing may be lost on the way."""
+    env = {**os.environ, "XDG_CACHE_HOME": str(library.parent / "cache")}
+
+    def command(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "briefing_tui", "search", *args],
+            cwd=library.parent,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+
+    for _ in range(2):  # building the index, then warm
+        found = command("strike", "lib", "--json", "--limit", "100")
+        assert found.returncode == 0 and found.stderr == ""
+        assert found.stdout.endswith("]\n") and len(json.loads(found.stdout)) > 3
+    lines = command("strike", "lib", "--limit", "100")
+    assert lines.returncode == 0 and lines.stdout.endswith("\n")
+    assert len(lines.stdout.splitlines()) == len(json.loads(found.stdout))
+    nothing = command("zanzibar", "lib")
+    assert (nothing.returncode, nothing.stdout, nothing.stderr) == (1, "", "")
+    bad = command("colour:red", "lib", "nowhere")
+    assert bad.returncode == 2 and "bad query" in bad.stderr
+    missing = command("strike", "nowhere")
+    assert missing.returncode == 2 and "nowhere: no such file or folder" in missing.stderr
 
 
 def test_progress_is_shown_only_for_large_libraries() -> None:

@@ -6,11 +6,14 @@ import os
 import sqlite3
 import sys
 from collections.abc import Callable, Sequence
-from typing import TextIO
 
 from ..model.query import QueryError, parse_query
+from ..model.records import TYPE_CHECKING
 from ..model.search import Hit, SearchIndex
 from ..model.text import has_controls, visible
+
+if TYPE_CHECKING:
+    from typing import TextIO
 
 PROGRAM = "briefing-tui search"
 PROGRESS_FROM = 200

@@ -91,9 +91,9 @@ _MODELS: dict[str, type[BaseModel]] = {"briefing": Briefing, "actors": ActorRegi
 
 def default_folder() -> Path:
     """Where entries are kept: the `documents` folder of the user's cache folder."""
-    import platformdirs
+    from .user_cache import user_cache_dir
 
-    return Path(platformdirs.user_cache_dir("briefing-tui")) / "documents"
+    return Path(user_cache_dir()) / "documents"
 
 
 def code_version() -> bytes:

@@ -14,12 +14,12 @@ from typing import Any
 import yaml
 from yaml.nodes import Node
 
-from . import validate, yamlnodes
+from . import discovery, validate, yamlnodes
 from .diagnostics import Diagnostic, Severity, field_path
 from .document import Document, Loc
 
 DEFAULT_MAX_BYTES = 8 * 1024 * 1024
-SUFFIXES = (".yaml", ".yml")
+SUFFIXES = discovery.SUFFIXES
 MISSING_PATH = "no such file or folder"
 """The message of the diagnostic `discover` gives for a path that does not exist."""
 _BOM = b"\xef\xbb\xbf"
@@ -43,58 +43,24 @@ def discover(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[
     links without looping; a file named on its own is taken whatever its suffix. A path that
     does not exist yields a diagnostic with the message MISSING_PATH.
     """
-    found: list[Path] = []
-    problems: list[Diagnostic] = []
-    visited: set[str] = set()
-    for given in paths:
-        root = Path(given)
-        try:
-            info = root.stat()
-        except OSError:
-            problems.append(Diagnostic(str(given), 1, 1, "error", "", MISSING_PATH))
-            continue
-        if stat.S_ISDIR(info.st_mode):
-            found.extend(_walk(root, visited, problems))
-        else:
-            found.append(root)
-    found.sort(key=str)
+    found, problems = discovery.walk(paths, by_name=True)
     unique: list[Path] = []
     real_paths: set[str] = set()
-    for path in found:
-        real = os.path.realpath(path)
+    for path, real in sorted(((Path(reached), real) for reached, real in found), key=_shown):
         if real not in real_paths:
             real_paths.add(real)
             unique.append(path)
-    return unique, problems
+    diagnostics = [
+        Diagnostic(path, 1, 1, "error", "", MISSING_PATH)
+        if given
+        else Diagnostic(str(Path(path)), 1, 1, "error", "", _os_reason(exc))
+        for path, exc, given in problems
+    ]
+    return unique, diagnostics
 
 
-def _walk(root: Path, visited: set[str], problems: list[Diagnostic]) -> list[Path]:
-    """Document files below one folder, iteratively; `visited` holds resolved folders."""
-    files: list[Path] = []
-    pending = [root]
-    while pending:
-        folder = pending.pop()
-        real = os.path.realpath(folder)
-        if real in visited:
-            continue  # a symbolic link loop, or a folder reached twice
-        visited.add(real)
-        try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
-        except OSError as exc:
-            problems.append(Diagnostic(str(folder), 1, 1, "error", "", _os_reason(exc)))
-            continue
-        for entry in entries:
-            if entry.name.startswith("."):
-                continue
-            try:
-                is_dir = entry.is_dir()  # follows links
-            except OSError:
-                is_dir = False
-            if is_dir:
-                pending.append(Path(entry.path))
-            elif entry.name.endswith(SUFFIXES):
-                files.append(Path(entry.path))
-    return files
+def _shown(item: tuple[Path, str]) -> str:
+    return str(item[0])
 
 
 def _os_reason(exc: OSError) -> str:

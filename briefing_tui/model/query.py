@@ -40,7 +40,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, NamedTuple
+
+from .records import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from typing import Literal

@@ -13,32 +13,33 @@ so a search over an up-to-date index costs a directory walk and one query.
 
 from __future__ import annotations
 
+import array
 import contextlib
 import datetime as dt
 import itertools
 import os
 import re
 import sqlite3
-import stat
-import threading
 import unicodedata
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
-from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
 
+from . import discovery
 from .query import WORD, AllOf, AnyOf, Filter, Node, Not, Query, parse_query
+from .records import TYPE_CHECKING, NamedTuple
+from .user_cache import user_cache_dir
 
 if TYPE_CHECKING:
+    from pathlib import Path
     from typing import Any
 
     from .document import Document
     from .library import Library
     from .refs import EntityRef
 
-# What only indexing needs (text and link handling, dates, difflib, json) is imported where it
-# is used: a search over an up-to-date index should load as little as it can.
+# What only indexing needs (text and link handling, dates, difflib, json, pathlib) is imported
+# where it is used: a search over an up-to-date index should load as little as it can.
 
 FORMAT_VERSION = 7
 """Bumped whenever what is stored changes: an index of another version is rebuilt."""
@@ -61,12 +62,6 @@ names alone, so that it ranks above every hit that matches only in other prose."
 
 FUZZY_THRESHOLD = 0.75
 """How alike (0..1, difflib's ratio) a word and a name must be for the fuzzy fallback."""
-
-SUFFIXES = (".yaml", ".yml")
-"""Document files (as the loader finds them)."""
-
-STAT_THREADS_FROM = 1000
-"""Libraries of at least this many files are checked for changes by four threads."""
 
 KIND_ORDER = ("briefing", "actor", "place", "event", "question", "source", "judgment")
 
@@ -760,84 +755,46 @@ FileStat = tuple[int, int]
 
 
 def library_files(paths: Iterable[str | Path]) -> dict[str, FileStat]:
-    """Every document file under `paths` by real path, with its size and mtime.
-
-    The same files as `loader.discover` (hidden files and folders skipped, links followed
-    without looping, a file named on its own taken whatever its suffix), found without
-    importing the loader and its dependencies.
-    """
-    files: list[str] = []
-    pending: list[str] = []
-    for given in paths:
+    """Every document file under `paths` (as `loader.discover` finds them) by real path, with
+    its size and mtime."""
+    found, _ = discovery.walk(paths)
+    files: dict[str, FileStat] = {}
+    # In one thread: a stat is a system call of a microsecond or two, too short for threads to
+    # win back what handing the GIL between them costs (four took longer at 5,000 files).
+    for _, path in found:
         try:
-            is_folder = stat.S_ISDIR(os.stat(given).st_mode)
+            info = os.stat(path)
         except OSError:
             continue
-        (pending if is_folder else files).append(os.path.realpath(given))
-    visited: set[str] = set()
-    while pending:
-        folder = pending.pop()
-        if folder in visited:
-            continue
-        visited.add(folder)
-        try:
-            entries = list(os.scandir(folder))
-        except OSError:
-            continue
-        for entry in entries:
-            if entry.name.startswith("."):
-                continue
-            try:
-                real = os.path.realpath(entry.path) if entry.is_symlink() else entry.path
-                if entry.is_dir():
-                    pending.append(real)
-                elif entry.name.endswith(SUFFIXES):
-                    files.append(real)
-            except OSError:
-                continue
-    return _stat_all(files)
-
-
-def _stat_all(files: list[str]) -> dict[str, FileStat]:
-    """(size, mtime) of each file that can be read, in a few threads when there are many:
-    the system calls run in parallel, and a large library is mostly waiting on them."""
-    found: dict[str, FileStat] = {}
-
-    def run(chunk: list[str]) -> None:
-        for path in chunk:
-            try:
-                info = os.stat(path)
-            except OSError:
-                continue
-            found[path] = (info.st_size, info.st_mtime_ns)
-
-    if len(files) < STAT_THREADS_FROM:
-        run(files)
-        return found
-    threads = [threading.Thread(target=run, args=(files[i::4],)) for i in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return found
+        files[path] = (info.st_size, info.st_mtime_ns)
+    return files
 
 
 def _fingerprint(files: dict[str, FileStat]) -> str:
     """A checksum of every file's path, size and mtime: equal when no file changed."""
-    text = "\n".join(f"{path}\0{size}\0{mtime}" for path, (size, mtime) in sorted(files.items()))
-    data = text.encode("utf-8", "surrogatepass")
-    return f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}{len(files)}"
+    paths = sorted(files)
+    names = "\0".join(paths).encode("utf-8", "surrogatepass")
+    numbers = array.array("q", [number for path in paths for number in files[path]]).tobytes()
+    crc = zlib.crc32(numbers, zlib.crc32(names))
+    adler = zlib.adler32(numbers, zlib.adler32(names))
+    return f"{crc:08x}{adler:08x}{len(files)}"
 
 
 def index_location(paths: Sequence[str | Path], cache_dir: str | Path | None = None) -> Path:
     """Where the index of the library made of `paths` lives (one database per library)."""
-    if cache_dir is None:
-        import platformdirs
+    from pathlib import Path
 
-        cache_dir = platformdirs.user_cache_dir("briefing-tui")
+    return Path(_index_file(paths, cache_dir))
+
+
+def _index_file(paths: Sequence[str | Path], cache_dir: str | Path | None) -> str:
+    """`index_location` as a string: a warm search does without pathlib."""
+    if cache_dir is None:
+        cache_dir = user_cache_dir()
     key = "\0".join(sorted({os.path.realpath(p) for p in paths})).encode("utf-8", "surrogatepass")
     # Two checksums make a 64-bit name; zlib is already loaded, hashlib would load OpenSSL.
-    return Path(cache_dir) / "search" / f"{zlib.crc32(key):08x}{zlib.adler32(key):08x}.sqlite3"
+    name = f"{zlib.crc32(key):08x}{zlib.adler32(key):08x}.sqlite3"
+    return os.path.join(cache_dir, "search", name)
 
 
 class UpdateCancelled(Exception):
@@ -854,7 +811,8 @@ class Changes(NamedTuple):
         return bool(self.indexed or self.removed)
 
 
-Loader = Callable[[Path], "Document"]
+if TYPE_CHECKING:
+    Loader = Callable[[Path], Document]
 Progress = Callable[[int, int], None]
 
 
@@ -885,7 +843,7 @@ class SearchIndex:
         cache cannot be written, the index lives in memory."""
         self.paths = tuple(str(p) for p in paths)
         self._roots = [(os.path.realpath(p), str(p)) for p in self.paths]
-        self.location: Path | None = index_location(paths, cache_dir) if use_cache else None
+        self._location = _index_file(paths, cache_dir) if use_cache else None
         self.rebuilt = False
         """True when an unreadable or outdated database file was thrown away."""
         self._resync: Callable[[], Changes] | None = None
@@ -895,9 +853,18 @@ class SearchIndex:
         self._db = self._connect()
 
     @property
+    def location(self) -> Path | None:
+        """The database file, or None when the index lives in memory."""
+        if self._location is None:
+            return None
+        from pathlib import Path
+
+        return Path(self._location)
+
+    @property
     def persistent(self) -> bool:
         """True when the index is kept on disk between runs."""
-        return self.location is not None
+        return self._location is not None
 
     def close(self) -> None:
         """Close the database."""
@@ -912,17 +879,17 @@ class SearchIndex:
     # ------------------------------------------------------------------- opening
 
     def _connect(self) -> sqlite3.Connection:
-        if self.location is not None:
+        if self._location is not None:
             try:
-                return self._open_file(self.location)
+                return self._open_file(self._location)
             except (OSError, sqlite3.Error):
-                self.location = None  # not writable (or not even readable): work in memory
+                self._location = None  # not writable (or not even readable): work in memory
         db = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
         db.executescript(_SCHEMA)
         return db
 
-    def _open_file(self, location: Path) -> sqlite3.Connection:
-        location.parent.mkdir(parents=True, exist_ok=True)
+    def _open_file(self, location: str) -> sqlite3.Connection:
+        os.makedirs(os.path.dirname(location), exist_ok=True)
         db = self._try_open(location)
         if db is None:
             self.rebuilt = True
@@ -932,7 +899,7 @@ class SearchIndex:
                 raise sqlite3.DatabaseError("could not create the index")
         return db
 
-    def _try_open(self, location: Path) -> sqlite3.Connection | None:
+    def _try_open(self, location: str) -> sqlite3.Connection | None:
         """The open database, or None when it is corrupt or of another format version."""
         db = sqlite3.connect(
             location, isolation_level=None, timeout=BUSY_TIMEOUT, check_same_thread=False
@@ -960,8 +927,8 @@ class SearchIndex:
         """Throw the database away and start an empty one (after finding it corrupt)."""
         self._db.close()
         self.rebuilt = True
-        if self.location is not None:
-            _remove_database(self.location)
+        if self._location is not None:
+            _remove_database(self._location)
         self._db = self._connect()
 
     def _guarded(self, action: Callable[[], Any], resync: bool = False) -> Any:
@@ -974,10 +941,10 @@ class SearchIndex:
             code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
             if _is_corrupt(exc):
                 self._rebuild()
-            elif code in _UNUSABLE_CODES and self.location is not None:
+            elif code in _UNUSABLE_CODES and self._location is not None:
                 # Not writable, or another process kept it locked past the timeout.
                 self._db.close()
-                self.location = None
+                self._location = None
                 self._db = self._connect()
             else:
                 raise
@@ -1000,8 +967,9 @@ class SearchIndex:
         """Files that are new or changed since they were indexed (with their stat), and the
         indexed files that are gone."""
         on_disk = library_files(self.paths)
+        fingerprint = _fingerprint(on_disk)
         stored = self._db.execute("SELECT value FROM meta WHERE key = 'files'").fetchone()
-        if stored is not None and stored[0] == _fingerprint(on_disk):
+        if stored is not None and stored[0] == fingerprint:
             return {}, []  # the usual case, answered without reading every document's row
         known = self._known()
         changed = {
@@ -1010,6 +978,14 @@ class SearchIndex:
             if known.get(path) != (*stat, FORMAT_VERSION)
         }
         removed = [path for path in known if path not in on_disk]
+        if not changed and not removed:
+            # Nothing to index, yet another checksum (one an older version computed): keep
+            # this one, or every search would read every document's row. Only a cache: a
+            # database that cannot be written now is left as it is.
+            with contextlib.suppress(sqlite3.OperationalError):
+                self._db.execute(
+                    "INSERT OR REPLACE INTO meta(key, value) VALUES ('files', ?)", (fingerprint,)
+                )
         return changed, removed
 
     def update(self, load: Loader | None = None, progress: Progress | None = None) -> Changes:
@@ -1021,6 +997,8 @@ class SearchIndex:
             changed, removed = self.stale()
             if not changed and not removed:
                 return Changes()
+            from pathlib import Path
+
             loader = load or _default_loader()
 
             def documents() -> Iterator[tuple[str, FileStat, Document]]:
@@ -1158,7 +1136,7 @@ class SearchIndex:
                 (_fingerprint(files),),
             )
             db.execute("COMMIT")
-            if large and self.location is not None:
+            if large and self._location is not None:
                 # Move the pages into the database: read through a large WAL, every page
                 # costs a lookup in its index first.
                 db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -1481,8 +1459,6 @@ class SearchIndex:
     ) -> list[Hit]:
         """Hits for (entry, score, fuzzy tokens or None), in that order: snippets of `match`
         (or the matched names of a fuzzy hit, or the title when there is no text)."""
-        import json
-
         if not order:
             return []
         db = self._db
@@ -1521,6 +1497,8 @@ class SearchIndex:
                 spans = ((title, False),)
             defined_in: tuple[str, ...] = ()
             if origins:
+                import json  # only actors and places have origins: other searches never load it
+
                 defined_in = tuple(
                     dict.fromkeys(b if b else self.display_path(p) for b, p in json.loads(origins))
                 )
@@ -1561,7 +1539,7 @@ def _is_corrupt(exc: sqlite3.DatabaseError) -> bool:
     return "malformed" in text or "not a database" in text or "no such table" in text
 
 
-def _remove_database(location: Path) -> None:
+def _remove_database(location: str) -> None:
     for suffix in ("", "-wal", "-shm", "-journal"):
         with contextlib.suppress(FileNotFoundError):
             os.unlink(f"{location}{suffix}")

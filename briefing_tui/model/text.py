@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
-_VISIBLE: dict[int, str] = {code: chr(0x2400 + code) for code in range(0x20) if code not in (9, 10)}
-_VISIBLE[0x7F] = "\u2421"  # ␡
+_PICTURED = (range(0x00, 0x09), range(0x0B, 0x20), (0x7F,))
+"""C0 controls but tab and newline, and DEL: shown as their Control Pictures (␀ ... ␡)."""
 
 _NAMED_BY_CODE = (
     range(0x80, 0xA0),  # C1 controls: 0x9B alone is a CSI, 0x9D an OSC, on some terminals
@@ -20,28 +21,31 @@ _NAMED_BY_CODE = (
     range(0xD800, 0xE000),  # lone surrogates: a terminal cannot be sent them at all
     range(0xE0000, 0xE0080),  # tag characters: invisible, they can hide a whole sentence
 )
-for _codes in _NAMED_BY_CODE:
-    for _code in _codes:
-        _VISIBLE[_code] = f"\u27e8U+{_code:04X}\u27e9"
+"""Shown by name, as ⟨U+XXXX⟩."""
 
 
-def _character_class(codes: list[int]) -> str:
-    """A regex character class of `codes`, consecutive ones as ranges (escaped)."""
-    ranges: list[tuple[int, int]] = []
-    for code in codes:
-        if ranges and ranges[-1][1] == code - 1:
-            ranges[-1] = (ranges[-1][0], code)
-        else:
-            ranges.append((code, code))
-    parts = [
-        re.escape(chr(low)) if low == high else f"{re.escape(chr(low))}-{re.escape(chr(high))}"
-        for low, high in ranges
-    ]
+def _character_class(groups: tuple[range | tuple[int], ...]) -> str:
+    """A regex character class of the codes in `groups` (each a range or one code)."""
+    parts = []
+    for codes in groups:
+        low, high = re.escape(chr(codes[0])), re.escape(chr(codes[-1]))
+        parts.append(low if low == high else f"{low}-{high}")
     return "[" + "".join(parts) + "]"
 
 
-_UNSAFE = re.compile(_character_class(sorted(_VISIBLE)))
-_TABLE = str.maketrans(_VISIBLE)
+_UNSAFE = re.compile(_character_class(_PICTURED + _NAMED_BY_CODE))
+
+
+@functools.cache
+def _table() -> dict[int, str]:
+    """What `visible` puts in place of each unsafe character (built when first needed: most
+    text has none, and a warm search shows only a few lines)."""
+    table = {code: chr(0x2400 + code) for codes in _PICTURED for code in codes}
+    table[0x7F] = "\u2421"  # ␡: the picture of DEL is not at 0x2400 + 0x7F
+    for codes in _NAMED_BY_CODE:
+        for code in codes:
+            table[code] = f"\u27e8U+{code:04X}\u27e9"
+    return table
 
 
 def has_controls(text: str) -> bool:
@@ -56,7 +60,7 @@ def visible(text: str) -> str:
     """
     if _UNSAFE.search(text) is None:
         return text
-    return text.translate(_TABLE)
+    return text.translate(_table())
 
 
 def one_line(text: str) -> str:
