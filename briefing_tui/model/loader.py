@@ -25,13 +25,14 @@ MISSING_PATH = "no such file or folder"
 _BOM = b"\xef\xbb\xbf"
 
 
-def display_path(path: str | os.PathLike[str]) -> str:
-    """The path to show: relative to the working folder when it is below it, else as given."""
+def display_path(path: str | os.PathLike[str], cwd: Path | None = None) -> str:
+    """The path to show: relative to the working folder (`cwd`, default: asked for) when it is
+    below it, else as given."""
     given = Path(path)
     if not given.is_absolute():
         return str(given)
     try:
-        return str(given.relative_to(Path.cwd()))
+        return str(given.relative_to(cwd if cwd is not None else Path.cwd()))
     except ValueError:
         return str(given)
 
