@@ -44,7 +44,7 @@ def discover(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[
     links without looping; a file named on its own is taken whatever its suffix. A path that
     does not exist yields a diagnostic with the message MISSING_PATH.
     """
-    found: list[Path] = []
+    found: list[tuple[Path, str]] = []
     problems: list[Diagnostic] = []
     visited: set[str] = set()
     for given in paths:
@@ -57,21 +57,22 @@ def discover(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[
         if stat.S_ISDIR(info.st_mode):
             found.extend(_walk(root, visited, problems))
         else:
-            found.append(root)
-    found.sort(key=str)
+            found.append((root, os.path.realpath(root)))
+    found.sort(key=lambda item: str(item[0]))
     unique: list[Path] = []
     real_paths: set[str] = set()
-    for path in found:
-        real = os.path.realpath(path)
+    for path, real in found:
         if real not in real_paths:
             real_paths.add(real)
             unique.append(path)
     return unique, problems
 
 
-def _walk(root: Path, visited: set[str], problems: list[Diagnostic]) -> list[Path]:
-    """Document files below one folder, iteratively; `visited` holds resolved folders."""
-    files: list[Path] = []
+def _walk(root: Path, visited: set[str], problems: list[Diagnostic]) -> list[tuple[Path, str]]:
+    """Document files below one folder with their resolved paths, iteratively; `visited` holds
+    resolved folders. A file that is no link resolves to its name in its resolved folder:
+    resolving each one again took most of discovering a large library."""
+    files: list[tuple[Path, str]] = []
     pending = [root]
     while pending:
         folder = pending.pop()
@@ -94,7 +95,13 @@ def _walk(root: Path, visited: set[str], problems: list[Diagnostic]) -> list[Pat
             if is_dir:
                 pending.append(Path(entry.path))
             elif entry.name.endswith(SUFFIXES):
-                files.append(Path(entry.path))
+                try:
+                    linked = entry.is_symlink()
+                except OSError:
+                    linked = True  # resolved the slow way below, which copes
+                path = entry.path
+                resolved = os.path.realpath(path) if linked else os.path.join(real, entry.name)
+                files.append((Path(path), resolved))
     return files
 
 
