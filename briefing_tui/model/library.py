@@ -755,6 +755,13 @@ class Library:
                     continue
                 mentions[key][fact] = None
 
+        def appears(key: Key, event: Event, role: str | None) -> None:
+            if key[0] in global_kinds and (key[0] != "briefing" or key[1] != bid):
+                mentioning[key][bid] = None
+            appearances = events_of[key]
+            if not appearances or appearances[-1][2] is not event:
+                appearances.append((event_dates[bid, event.id], bid, event, role))
+
         summary = briefing.summary
         if summary and "[[" in summary:
             prose(summary, ("summary",), here, "summary")
@@ -790,7 +797,6 @@ class Library:
             ref = ("event", event.id, bid)
             if event.description and "[[" in event.description:
                 prose(event.description, ("timeline", i, "description"), ref, "description")
-            date_key = None
             for k, actor_ref in enumerate(event.actors):
                 target = actor_ref.ref
                 key = local.get(target) if "#" not in target else None
@@ -798,26 +804,14 @@ class Library:
                     key = find(target, bid, event_actor)
                 if key is None:
                     unresolved(("timeline", i, "actors", k), "event-actor", target)
-                    continue
-                if key[0] in global_kinds and (key[0] != "briefing" or key[1] != bid):
-                    mentioning[key][bid] = None
-                appearances = events_of[key]
-                if not appearances or appearances[-1][2] is not event:
-                    if date_key is None:
-                        date_key = event_dates[bid, event.id]
-                    appearances.append((date_key, bid, event, actor_ref.role))
+                else:
+                    appears(key, event, actor_ref.role)
             if event.place:
                 key = find(event.place, bid, event_place)
                 if key is None:
                     unresolved(("timeline", i, "place"), "event-place", event.place)
                 else:
-                    if key[0] in global_kinds and (key[0] != "briefing" or key[1] != bid):
-                        mentioning[key][bid] = None
-                    appearances = events_of[key]
-                    if not appearances or appearances[-1][2] is not event:
-                        if date_key is None:
-                            date_key = event_dates[bid, event.id]
-                        appearances.append((date_key, bid, event, None))
+                    appears(key, event, None)
             fatalities = event.fatalities
             if fatalities and fatalities.note and "[[" in fatalities.note:
                 note_at = ("timeline", i, "fatalities", "note")
