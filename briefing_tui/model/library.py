@@ -13,6 +13,7 @@ import os
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
@@ -455,7 +456,8 @@ class Library:
     ) -> Library:
         # Loading makes millions of objects and no cycles: collecting between documents would
         # re-scan every model loaded so far, again and again (40% of a cold load, more warm).
-        with loader.collection_paused():
+        # The entries the cache writes meanwhile go into one pack file when they are many.
+        with loader.collection_paused(), cache.batch() if cache is not None else nullcontext():
             started = time.monotonic()
             showable = False  # a part is handed out once it holds a briefing
             files, missing = _discover(roots)
