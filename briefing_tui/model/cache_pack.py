@@ -51,7 +51,7 @@ class PackWriter:
         self.folder = folder
         descriptor, name = tempfile.mkstemp(dir=folder, prefix=TEMPORARY_PREFIX)
         self._temporary = Path(name)
-        self._stream = open(descriptor, "wb")  # noqa: SIM115 - kept open across `add` calls
+        self._stream = open(descriptor, "wb")  # noqa: SIM115 - open across `add` calls
         self._stream.write(MAGIC)
 
     def add(self, key: RecordKey, data: bytes) -> None:
@@ -120,12 +120,12 @@ def read_record(pack: Path, offset: int, length: int) -> bytes | None:
     descriptor = _open_regular(pack)
     if descriptor is None:
         return None
-    try:
-        data = os.pread(descriptor, length, offset)
-    except OSError:
-        return None
-    finally:
-        os.close(descriptor)
+    with open(descriptor, "rb") as stream:
+        try:
+            stream.seek(offset)
+            data = stream.read(length)
+        except OSError:
+            return None
     return data if len(data) == length else None
 
 
