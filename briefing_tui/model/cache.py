@@ -4,7 +4,8 @@ An unchanged library then loads without parsing YAML or validating: a file whose
 mtime, ctime and inode match its entry is rebuilt from the entry. Entries live in the user's
 cache folder (`platformdirs.user_cache_dir("briefing-tui")/documents`, which follows
 XDG_CACHE_HOME), never in the library's folder, one file per document, each written to a
-temporary file and renamed into place.
+temporary file and renamed into place; a load that writes many entries writes them into one
+pack file instead (`cache_pack`), each entry in it as it would be in a file of its own.
 
 An entry holds plain data only (dicts, lists, tuples, str, int, float, None) serialised with
 `marshal`, and is read back only after its keyed BLAKE2b checksum verifies with a random key
@@ -31,26 +32,30 @@ import sys
 import tempfile
 import time
 import typing
-from collections.abc import Sequence
-from contextlib import suppress
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 
-from . import loader
+from . import cache_pack, loader
 from .diagnostics import Diagnostic
 from .document import Document, DocumentKind, Loc
 from .entities import ActorRegistry, Briefing, Citation, EventActor
 from .validation_errors import core_type
 
-FORMAT = 1
+FORMAT = 2
 """Bumped whenever what an entry holds changes (any change to the model's code also counts)."""
 
 RACY_NS = 2_000_000_000
 """A file modified less than this long before it is read is not cached: a second change in
 the same clock tick, of the same size, would go unseen (file systems keep mtimes coarsely)."""
+
+PACK_MIN = 64
+"""A load that writes at least this many entries writes them into one pack file: creating
+thousands of small files costs a busy file system more than the rest of filling the cache."""
 
 PRUNE_EVERY = 86_400
 """Seconds between two prunings of the cache folder (see `DocumentCache.prune`)."""
@@ -63,6 +68,7 @@ _HEADER = len(_MAGIC) + _VERSION_BYTES + _MAC_BYTES
 
 _CODE_FILES = (
     "cache.py",
+    "cache_pack.py",
     "dates.py",
     "diagnostics.py",
     "document.py",
@@ -322,6 +328,9 @@ class DocumentCache:
         self._builder = ModelBuilder()
         self._version = b""
         self._key = b""
+        self._packs: dict[cache_pack.RecordKey, list[tuple[Path, int, int]]] | None = None
+        self._batch: list[tuple[Path, cache_pack.RecordKey, bytes]] | None = None
+        self._pack: cache_pack.PackWriter | None = None
         if persistent:
             try:
                 chosen = Path(folder) if folder is not None else default_folder()
@@ -342,6 +351,30 @@ class DocumentCache:
             return None
         name = os.path.abspath(path).encode("utf-8", "surrogateescape")
         return self.folder / (hashlib.sha256(name).hexdigest()[:40] + suffix)
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Entries written meanwhile (by a library's load) are kept until it ends: then fewer
+        than PACK_MIN become files of their own, more go into one pack file (streamed there as
+        they come once there are PACK_MIN, so they are never all held in memory)."""
+        if self._batch is not None or self.folder is None:
+            yield
+            return
+        self._batch = []
+        try:
+            yield
+        finally:
+            pending, self._batch = self._batch, None
+            pack, self._pack = self._pack, None
+            if pack is not None:
+                try:
+                    pack.finish()
+                except OSError:
+                    pack.abandon()
+                    self.folder = None
+                self._packs = None  # read again when next needed: it holds this pack now
+            for entry, _, data in pending:
+                self._write_file(entry, data)
 
     # ------------------------------------------------------------- documents
 
@@ -458,6 +491,8 @@ class DocumentCache:
                 stale = _older_than(path, 3600)  # left by a run that died while writing
             elif name.endswith((".entry", ".located")):
                 stale = self._outdated(path)
+            elif name.endswith(cache_pack.SUFFIX):
+                stale = self._pack_outdated(path)
             else:
                 continue
             if stale:
@@ -468,23 +503,52 @@ class DocumentCache:
 
     def _outdated(self, entry: Path) -> bool:
         found = _read_regular(entry)
-        payload = self._verified(found[0]) if found is not None else None
+        return found is not None and not self._current(found[0])
+
+    def _pack_outdated(self, pack: Path) -> bool:
+        """True when no record of a pack is of a file unchanged since (or it holds none)."""
+        for _, offset, length in cache_pack.records(pack):
+            raw = cache_pack.read_record(pack, offset, length)
+            if raw is not None and self._current(raw):
+                return False
+        return True
+
+    def _current(self, raw: bytes) -> bool:
+        """True when an entry verifies and its file has not changed since it was written."""
+        payload = self._verified(raw)
         if payload is None:
-            return found is not None  # damaged, or written by another version
+            return False  # damaged, or written by another version
         try:
             abspath, key = marshal.loads(payload)[:2]
         except Exception:
-            return True
-        return stat_key(abspath) != key
+            return False
+        return stat_key(abspath) == key
 
     # ------------------------------------------------------------- entries
 
     def _read(self, entry: Path, path: Path, current: StatKey) -> tuple[Any, ...] | None:
-        """What an entry holds about `path`, if it verifies and the file has not changed."""
+        """What an entry holds about `path`, if it verifies and the file has not changed: its
+        own file first, then its records in packs, newest first."""
         found = _read_regular(entry)
-        if found is None:
+        if found is not None:
+            held = self._held(found[0], path, current)
+            if held is not None:
+                return held
+        key = cache_pack.record_key(entry)
+        if key is None or self.folder is None:
             return None
-        raw, _ = found
+        if self._packs is None:
+            self._packs = cache_pack.index(self.folder)
+        for pack, offset, length in self._packs.get(key, ()):
+            raw = cache_pack.read_record(pack, offset, length)
+            if raw is not None:
+                held = self._held(raw, path, current)
+                if held is not None:
+                    return held
+        return None
+
+    def _held(self, raw: bytes, path: Path, current: StatKey) -> tuple[Any, ...] | None:
+        """What the bytes of an entry hold about `path`, if they verify and match the file."""
         payload = self._verified(raw)
         if payload is None:
             self.rejected += 1
@@ -522,13 +586,45 @@ class DocumentCache:
         """Keep what was found about `path`, unless the file changed while it was read or so
         recently that a second change could hide behind the same mtime.
 
-        Written atomically (a temporary file renamed into place); a failure only costs the
-        entry, and after the first one nothing more is written.
+        Written atomically (a temporary file renamed into place), or, during a `batch`, kept
+        for its end or streamed into its pack; a failure only costs the entry, and after the
+        first one nothing more is written.
         """
-        if not _settled(before) or stat_key(path) != before:
+        if self.folder is None or not _settled(before) or stat_key(path) != before:
             return
         payload = marshal.dumps((os.path.abspath(path), before, *held))
         data = b"".join((_MAGIC, self._version, self._mac(payload), payload))
+        key = cache_pack.record_key(entry)
+        if self._batch is None or key is None:
+            self._write_file(entry, data)
+            return
+        try:
+            if self._pack is not None:
+                self._pack.add(key, data)
+                return
+            self._batch.append((entry, key, data))
+            if len(self._batch) >= PACK_MIN:
+                self._pack = cache_pack.PackWriter(entry.parent)
+                for _, pending_key, pending_data in self._batch:
+                    self._pack.add(pending_key, pending_data)
+                self._batch.clear()
+        except OSError:
+            self._stop_packing()
+
+    def _stop_packing(self) -> None:
+        """Full or no longer writable: nothing more is written, and the pack is not made."""
+        if self._pack is not None:
+            self._pack.abandon()
+            self._pack = None
+        if self._batch is not None:
+            self._batch.clear()
+        self.folder = None
+
+    def _write_file(self, entry: Path, data: bytes) -> None:
+        """Write an entry file atomically (a temporary file renamed into place); a failure
+        only costs the entry, and after the first one nothing more is written."""
+        if self.folder is None:
+            return
         temporary = None
         try:
             descriptor, temporary = tempfile.mkstemp(dir=entry.parent, prefix=".entry-")

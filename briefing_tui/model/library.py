@@ -13,6 +13,7 @@ import os
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
@@ -33,7 +34,7 @@ from .entities import (
     Relation,
     Source,
 )
-from .links import Link, find_links, plain
+from .links import Link, find_links, link_targets, plain
 from .refs import GLOBAL_KINDS, EntityKind, EntityRef
 from .text import visible
 
@@ -290,7 +291,8 @@ def _discover(paths: Sequence[str | Path]) -> tuple[list[tuple[Path, str]], list
     """Every document file under `paths` with the path to show for it, sorted; and a problem
     for each path that does not exist."""
     files, problems = loader.discover(paths)
-    return [(path, loader.display_path(path)) for path in files], problems
+    cwd = Path.cwd()  # once, not once a file
+    return [(path, loader.display_path(path, cwd)) for path in files], problems
 
 
 def _load_file(path: Path, display_path: str) -> Document:
@@ -454,7 +456,8 @@ class Library:
     ) -> Library:
         # Loading makes millions of objects and no cycles: collecting between documents would
         # re-scan every model loaded so far, again and again (40% of a cold load, more warm).
-        with loader.collection_paused():
+        # The entries the cache writes meanwhile go into one pack file when they are many.
+        with loader.collection_paused(), cache.batch() if cache is not None else nullcontext():
             started = time.monotonic()
             showable = False  # a part is handed out once it holds a briefing
             files, missing = _discover(roots)
@@ -572,8 +575,9 @@ class Library:
         self._objects: dict[Key, object] = {}
         self._timelines: dict[str, list[Event]] = {}
         self._event_dates: dict[tuple[str, str], tuple[int, str, int]] = {}
+        sort_keys: dict[str, tuple[int, int, int]] = {}
         for briefing in self.briefings.values():
-            self._index_locals(briefing)
+            self._index_locals(briefing, sort_keys)
 
         # Indexes hold plain tuples; queries turn the few they return into public objects.
         # Backlinks are made from the event, question and relation indexes when asked for;
@@ -633,7 +637,9 @@ class Library:
             key=lambda d: (d.path, d.line, d.col),
         )
 
-    def _index_locals(self, briefing: Briefing) -> None:
+    def _index_locals(self, briefing: Briefing, sort_keys: dict[str, tuple[int, int, int]]) -> None:
+        """Index a briefing's own entities and order its timeline; `sort_keys` holds the sort
+        keys of dates already seen (a library repeats its dates)."""
         bid = briefing.id
         table: dict[str, Key] = {}
         groups: tuple[tuple[str, Sequence[Any]], ...] = (
@@ -655,7 +661,12 @@ class Library:
                     table[item.id] = key
                     self._objects[key] = item
         self._local[bid] = table
-        keyed = [(dates.parse(e.date).sort_key(), i, e) for i, e in enumerate(briefing.timeline)]
+        keyed = []
+        for i, event in enumerate(briefing.timeline):
+            date_key = sort_keys.get(event.date)
+            if date_key is None:
+                date_key = sort_keys[event.date] = dates.parse(event.date).sort_key()
+            keyed.append((date_key, i, event))
         for date_key, _, event in keyed:
             self._event_dates.setdefault((bid, event.id), date_key)
         self._timelines[bid] = [event for _, _, event in sorted(keyed)]
@@ -717,49 +728,55 @@ class Library:
         mentioning = self._mentioning
         events_of = self._events_of
         event_dates = self._event_dates
+        global_kinds = GLOBAL_KINDS
+        # Inlined below where it runs for every reference: whether a key, once found, makes
+        # this briefing one that mentions it (an entity of its own, or itself, does not).
+        #     key[0] in global_kinds and (key[0] != "briefing" or key[1] != bid)
 
         def unresolved(loc: Loc, kind: SiteKind, target: str) -> None:
             reason = _UNRESOLVED_REASON[kind]
             warnings.append((loc, "warning", f"unresolved reference {visible(target)!r}: {reason}"))
 
-        def mention(key: Key) -> None:
-            if key[0] in GLOBAL_KINDS and (key[0] != "briefing" or key[1] != bid):
-                mentioning[key][bid] = None
-
-        def prose(text: str | None, loc: Loc, source: Key, name: str) -> None:
-            if not text or "[[" not in text:
-                return
-            for link in find_links(text):
-                key = find(link.target, bid)
+        def prose(text: str, loc: Loc, source: Key, name: str) -> None:
+            for target in link_targets(text):
+                key = find(target, bid)
                 if key is None:
-                    warnings.append((loc, "warning", f"unresolved link [[{visible(link.target)}]]"))
+                    warnings.append((loc, "warning", f"unresolved link [[{visible(target)}]]"))
                     continue
                 mentions[key][source, bid, name, "linked from"] = None
-                mention(key)
+                if key[0] in global_kinds and (key[0] != "briefing" or key[1] != bid):
+                    mentioning[key][bid] = None
 
         def cite(citations: Sequence[Citation], loc: Loc, source: Key) -> None:
+            fact = (source, bid, "sources", "cited by")
             for index, citation in enumerate(citations):
                 ref = citation.ref
                 key = local.get(ref) if "#" not in ref else find(ref, bid, ("source",))
                 if key is None or key[0] != "source":
                     unresolved((*loc, index), "citation", ref)
                     continue
-                mentions[key][source, bid, "sources", "cited by"] = None
+                mentions[key][fact] = None
 
         def appears(key: Key, event: Event, role: str | None) -> None:
-            mention(key)
+            if key[0] in global_kinds and (key[0] != "briefing" or key[1] != bid):
+                mentioning[key][bid] = None
             appearances = events_of[key]
             if not appearances or appearances[-1][2] is not event:
                 appearances.append((event_dates[bid, event.id], bid, event, role))
 
-        prose(briefing.summary, ("summary",), here, "summary")
+        summary = briefing.summary
+        if summary and "[[" in summary:
+            prose(summary, ("summary",), here, "summary")
         for i, judgment in enumerate(briefing.judgments):
             ref: Key = ("judgment", judgment.id, bid) if judgment.id else here
-            prose(judgment.text, ("judgments", i, "text"), ref, "judgments")
-            cite(judgment.sources, ("judgments", i, "sources"), ref)
+            if "[[" in judgment.text:
+                prose(judgment.text, ("judgments", i, "text"), ref, "judgments")
+            if judgment.sources:
+                cite(judgment.sources, ("judgments", i, "sources"), ref)
         for i, actor in enumerate(briefing.actors):
             ref = ("actor", actor.id, None)
-            prose(actor.profile, ("actors", i, "profile"), ref, "profile")
+            if actor.profile and "[[" in actor.profile:
+                prose(actor.profile, ("actors", i, "profile"), ref, "profile")
             for k, relation in enumerate(actor.relations):
                 at = ("actors", i, "relations", k)
                 target = relation.target
@@ -770,48 +787,60 @@ class Library:
                 else:
                     label = inverse_label(relation.kind)
                     self._incoming[key].append((label, actor.id, relation, bid, False, bid))
-                    mention(key)
-                prose(relation.note, (*at, "note"), ref, "note")
+                    if key[0] in global_kinds and (key[0] != "briefing" or key[1] != bid):
+                        mentioning[key][bid] = None
+                if relation.note and "[[" in relation.note:
+                    prose(relation.note, (*at, "note"), ref, "note")
                 if relation.sources:
                     cite(relation.sources, (*at, "sources"), ref)
+        event_actor = _EXPECTS["event-actor"]
+        event_place = _EXPECTS["event-place"]
         for i, event in enumerate(briefing.timeline):
             ref = ("event", event.id, bid)
-            prose(event.description, ("timeline", i, "description"), ref, "description")
+            if event.description and "[[" in event.description:
+                prose(event.description, ("timeline", i, "description"), ref, "description")
             for k, actor_ref in enumerate(event.actors):
                 target = actor_ref.ref
                 key = local.get(target) if "#" not in target else None
                 if key is None or key[0] != "actor":
-                    key = find(target, bid, _EXPECTS["event-actor"])
+                    key = find(target, bid, event_actor)
                 if key is None:
                     unresolved(("timeline", i, "actors", k), "event-actor", target)
                 else:
                     appears(key, event, actor_ref.role)
             if event.place:
-                key = find(event.place, bid, _EXPECTS["event-place"])
+                key = find(event.place, bid, event_place)
                 if key is None:
                     unresolved(("timeline", i, "place"), "event-place", event.place)
                 else:
                     appears(key, event, None)
-            if event.fatalities and event.fatalities.note:
+            fatalities = event.fatalities
+            if fatalities and fatalities.note and "[[" in fatalities.note:
                 note_at = ("timeline", i, "fatalities", "note")
-                prose(event.fatalities.note, note_at, ref, "fatalities")
-            cite(event.sources, ("timeline", i, "sources"), ref)
+                prose(fatalities.note, note_at, ref, "fatalities")
+            if event.sources:
+                cite(event.sources, ("timeline", i, "sources"), ref)
         for i, question in enumerate(briefing.questions):
             ref = ("question", question.id, bid)
-            prose(question.text, ("questions", i, "text"), ref, "text")
+            if "[[" in question.text:
+                prose(question.text, ("questions", i, "text"), ref, "text")
             for k, about in enumerate(question.about):
                 key = find(about, bid, _EXPECTS["about"])
                 if key is None:
                     unresolved(("questions", i, "about", k), "about", about)
                     continue
-                mention(key)
+                if key[0] in global_kinds and (key[0] != "briefing" or key[1] != bid):
+                    mentioning[key][bid] = None
                 asked = self._questions_about[key]
                 if not asked or asked[-1][1] is not question:
                     asked.append((bid, question))
             for k, claim in enumerate(question.claims):
-                prose(claim.text, ("questions", i, "claims", k, "text"), ref, "claims")
-                cite(claim.sources, ("questions", i, "claims", k, "sources"), ref)
-            prose(question.answer, ("questions", i, "answer"), ref, "answer")
+                if "[[" in claim.text:
+                    prose(claim.text, ("questions", i, "claims", k, "text"), ref, "claims")
+                if claim.sources:
+                    cite(claim.sources, ("questions", i, "claims", k, "sources"), ref)
+            if question.answer and "[[" in question.answer:
+                prose(question.answer, ("questions", i, "answer"), ref, "answer")
 
     def _find(
         self, target: str, context: str | None, kinds: tuple[str, ...] = ALL_KINDS

@@ -51,6 +51,14 @@ def find_links(text: str) -> list[Link]:
     ]
 
 
+def link_targets(text: str) -> list[str]:
+    """The target of every link in a prose string, in order (what `find_links` gives as
+    `target`, without making a Link of each: linking a library needs only these)."""
+    if "[[" not in text:
+        return []
+    return [target.strip() for target, _ in _LINK.findall(text)]
+
+
 def split_prose(text: str) -> list[str | Link]:
     """Prose as alternating plain strings and links, for presenting each link on its own."""
     parts: list[str | Link] = []
