@@ -7,18 +7,18 @@ import os
 import threading
 import time
 from collections.abc import Sequence
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
+from textual.screen import Screen
 from textual.worker import get_current_worker
 
 from ..model.refs import EntityRef
 from ..model.text import one_line, visible
-from .commands import LibraryCommands
 from .messages import (
     EntityRequested,
     FilesChanged,
@@ -28,22 +28,14 @@ from .messages import (
     SourceRequested,
 )
 from .navigation import Location, LocationView, ReadingHistory, view_for
-from .screens.dossier import DossierScreen
-from .screens.help import HelpScreen
-from .screens.link_hints import LinkHintScreen, hint_labels
 from .screens.main import MainScreen
-from .screens.problems import ProblemsScreen
-from .screens.search import (
-    LibrarySearch,
-    SearchResults,
-    SearchScreen,
-    start_indexing,
-    step_results,
-)
-from .screens.sources import SourcesScreen
-from .widgets.link_page import LinkPage
+from .screens.search import LibrarySearch, SearchResults, start_indexing, step_results
 
+# What the first frame does not show is imported when first asked for: the library's model
+# in its worker, the other screens when they open.
 if TYPE_CHECKING:
+    from textual.command import Provider
+
     from ..model.library import Library
 
 WATCH_INTERVAL = 1.0
@@ -87,12 +79,20 @@ def changed_files(before: FileState, after: FileState) -> list[str]:
     )
 
 
+def library_commands() -> type[Provider]:
+    """The command palette's destinations and views (imported once the palette opens)."""
+    from .commands import LibraryCommands
+
+    return LibraryCommands
+
+
 class BriefingApp(App[int]):
     """Reads a library of briefings: the main screen, dossiers, and history between them."""
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH: ClassVar[list[str | PurePath]] = ["app.tcss", "screens/main.tcss"]
+    """The main screen's CSS with the app's: it is the default screen, never pushed."""
     TITLE = "briefing-tui"
-    COMMANDS = App.COMMANDS | {LibraryCommands}
+    COMMANDS = App.COMMANDS | {library_commands}
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("backspace,alt+left", "back", "Back"),
@@ -151,10 +151,20 @@ class BriefingApp(App[int]):
             visible(message), title=visible(title), severity=severity, timeout=timeout, markup=False
         )
 
+    def get_default_screen(self) -> Screen[None]:
+        # The first screen: a default screen below it would cost the first frame its styling.
+        return self.main_screen
+
     async def on_mount(self) -> None:
-        await self.push_screen(self.main_screen)
-        # After the first frame: the screen shows before the library's modules even import.
-        self.call_after_refresh(self.load_library)
+        # After the first frame, which has the progress bar alone: the rest of the main
+        # screen, then the library, whose modules are not even imported before.
+        self.call_after_refresh(self._start)
+
+    @work(exclusive=True, group="start")
+    async def _start(self) -> None:
+        """Build the main screen, then load the library and watch its files."""
+        await self.main_screen.build()
+        self.load_library()
         if self._watch:
             self.watch_files()
 
@@ -388,6 +398,8 @@ class BriefingApp(App[int]):
             self.history.leave(view.view_state())
 
     def _present(self, location: Location) -> None:
+        from .screens.dossier import DossierScreen
+
         if view_for(location.ref) == "main":
             while self.screen is not self.main_screen:
                 self.pop_screen()
@@ -404,6 +416,8 @@ class BriefingApp(App[int]):
 
     @on(SourceRequested)
     def _sources_requested(self, message: SourceRequested) -> None:
+        from .screens.sources import SourcesScreen
+
         briefing = self.library.briefings.get(message.briefing) if self.library else None
         if briefing is None:
             self.notify(f"no briefing {message.briefing}", severity="warning", markup=False)
@@ -412,6 +426,9 @@ class BriefingApp(App[int]):
 
     def action_link_hints(self) -> None:
         """Label every visible link; typing a label follows it."""
+        from .screens.link_hints import LinkHintScreen, hint_labels
+        from .widgets.link_page import LinkPage
+
         pages = [page for page in self.screen.query(LinkPage) if page.region.area]
         targets = [(page, stop) for page in pages for stop in page.visible_stops()]
         if not targets:
@@ -434,14 +451,20 @@ class BriefingApp(App[int]):
 
     def action_search(self) -> None:
         """Search the library."""
+        from .screens.search import SearchScreen
+
         self.push_screen(SearchScreen())
 
     def action_help(self) -> None:
         """Show the keys."""
+        from .screens.help import HelpScreen
+
         self.push_screen(HelpScreen())
 
     def action_problems(self) -> None:
         """List every error and warning of the library."""
+        from .screens.problems import ProblemsScreen
+
         self.push_screen(ProblemsScreen())
 
     def action_next_result(self) -> None:

@@ -73,7 +73,7 @@ LIBRARY_FROM = 100
 class MainScreen(Screen[None]):
     """The library list and one briefing in four panes (Summary, Timeline, Actors, Questions)."""
 
-    CSS_PATH = "main.tcss"
+    # main.tcss is read with the app's CSS: this screen is the app's default screen.
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("tab", "next_pane", "Next pane", show=False),
@@ -96,6 +96,7 @@ class MainScreen(Screen[None]):
         """The entity presented: the briefing, or one of its parts highlighted."""
         self._shown_library: Library | None = None
         self._library_choice: bool | None = None
+        self._built = False
 
     # Layout
 
@@ -103,35 +104,50 @@ class MainScreen(Screen[None]):
         with Vertical(id="loading"):
             yield Label("Loading the library…", id="loading-label")
             yield ProgressBar(id="loading-progress", show_eta=False)
-        with Horizontal(id="body"):
-            library_list = BriefingList(id="library")
-            library_list.border_title = "Library"
-            yield library_list
-            with Vertical(id="reading"):
-                yield Tabs(
-                    *(
-                        Tab(f"{number} {title}", id=f"tab-{name}")
-                        for number, (name, title) in enumerate(PANE_TITLES.items(), start=1)
-                    ),
-                    id="pane-tabs",
-                )
-                yield Static(id="banner")
-                with Container(id="panes"):
-                    for name, title in PANE_TITLES.items():
-                        page = LinkPage(id=f"pane-{name}", classes="pane")
-                        page.border_title = title
-                        yield page
-        yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#pane-tabs", Tabs).can_focus = False
         self._arrange()
-        self._show_active()
+
+    async def build(self) -> None:
+        """Mount the library list, the panes and the footer.
+
+        Styling and laying them out (some 140 nodes) cost more than the rest of a first frame,
+        so the first frame has the progress bar alone and the app builds the rest after it,
+        hidden while the library loads."""
+        if self._built:
+            return
+        library_list = BriefingList(id="library")
+        library_list.border_title = "Library"
+        tabs = Tabs(
+            *(
+                Tab(f"{number} {title}", id=f"tab-{name}")
+                for number, (name, title) in enumerate(PANE_TITLES.items(), start=1)
+            ),
+            id="pane-tabs",
+            active=f"tab-{self.active_pane}",
+        )
+        tabs.can_focus = False
+        pages = []
+        for name, title in PANE_TITLES.items():
+            page = LinkPage(id=f"pane-{name}", classes="pane")
+            page.set_class(name == self.active_pane, "-active")
+            page.border_title = title
+            pages.append(page)
+        reading = Vertical(tabs, Static(id="banner"), Container(*pages, id="panes"), id="reading")
+        await self.mount_all([Horizontal(library_list, reading, id="body"), Footer(compact=True)])
+        self._built = True
+        self._arrange()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Every key of this screen moves between panes or the list: none until they exist.
+        return self._built
 
     def on_resize(self, event: Resize) -> None:
         self._arrange()
 
     def _fit_tabs(self) -> None:
+        if not self._built:
+            return
         tabs = self.query_one("#pane-tabs", Tabs)
         if not tabs.size.width:
             return
@@ -204,6 +220,7 @@ class MainScreen(Screen[None]):
                 blocks.append(Block(gap=0).text(problem.format(), role))
         self.page("summary").set_blocks(blocks)
         self.active_pane = "summary"
+        self.page("summary").focus()
 
     # Locations
 
@@ -272,6 +289,8 @@ class MainScreen(Screen[None]):
         self._show_active()
 
     def _show_active(self) -> None:
+        if not self._built:
+            return
         for name in PANE_NAMES:
             self.page(name).set_class(name == self.active_pane, "-active")
         tabs = self.query_one("#pane-tabs", Tabs)
