@@ -46,4 +46,6 @@ async def test_a_narrow_list_shows_whole_titles_on_as_many_lines_as_it_measured(
         letters = "".join(line for line in shown if not line.startswith("─")).replace(" ", "")
         for title in ("Beta follow-up", "Alpha talks [bold]x[/] and [@click=app.quit]quit[/]"):
             assert title.replace(" ", "") in letters
+        problems = main.library.problems("alpha") if main.library else 0
+        assert problems and f"⚠{problems}" in letters  # the unresolved ghost-actor
         assert max(cell_len(line) for line in shown) <= width

@@ -26,14 +26,12 @@ if TYPE_CHECKING:
     from ...model.library import Library
 
 
-def briefing_prompt(library: Library, briefing_id: str) -> tuple[Content, Content]:
-    """The title, bold; and the date, with a badge counting problems if there are any."""
+def row_texts(library: Library, briefing_id: str) -> tuple[str, str, str]:
+    """A briefing's title, date, and badge counting its problems (empty without any)."""
     briefing = library.briefings[briefing_id]
-    date = Content.styled(human_date(briefing.as_of), "$text-muted")
     problems = library.problems(briefing_id)
-    if problems:
-        date = date + Content.styled(f"  ⚠ {problems}", "$text-warning")
-    return Content.styled(one_line(briefing.title), "bold"), date
+    badge = f"  ⚠ {problems}" if problems else ""
+    return one_line(briefing.title), human_date(briefing.as_of), badge
 
 
 def wrap_spans(text: str, width: int) -> list[tuple[int, int]]:
@@ -76,34 +74,41 @@ class BriefingRow(Visual):
     def __init__(self, library: Library, briefing_id: str) -> None:
         self._library = library
         self._briefing_id = briefing_id
-        self._parts: tuple[Content, Content] | None = None
+        self._texts: tuple[str, str, str] | None = None
         self._breaks: tuple[int, list[list[tuple[int, int]]]] | None = None
 
     @property
-    def parts(self) -> tuple[Content, Content]:
-        """The title and the date line, in one line each."""
-        if self._parts is None:
-            self._parts = briefing_prompt(self._library, self._briefing_id)
-        return self._parts
+    def texts(self) -> tuple[str, str, str]:
+        """The title, the date and the badge, as plain text."""
+        if self._texts is None:
+            self._texts = row_texts(self._library, self._briefing_id)
+        return self._texts
 
     def _lines(self, width: int) -> list[list[tuple[int, int]]]:
         """Where the title and the date line break at `width`."""
         if self._breaks is None or self._breaks[0] != width:
-            self._breaks = (width, [wrap_spans(part.plain, width) for part in self.parts])
+            title, date, badge = self.texts
+            self._breaks = (width, [wrap_spans(title, width), wrap_spans(date + badge, width)])
         return self._breaks[1]
 
     def render_strips(
         self, width: int, height: int | None, style: Style, options: RenderOptions
     ) -> list[Strip]:
+        title, date, badge = self.texts
+        parts = (
+            Content.styled(title, "bold"),
+            Content.assemble((date, "$text-muted"), (badge, "$text-warning")),
+        )
         lines = [
             part[start:end]
-            for part, spans in zip(self.parts, self._lines(width), strict=True)
+            for part, spans in zip(parts, self._lines(width), strict=True)
             for start, end in spans
         ]
         return Content("\n").join(lines).render_strips(width, height, style, options)
 
     def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
-        return max(cell_len(part.plain) for part in self.parts)
+        title, date, badge = self.texts
+        return max(cell_len(title), cell_len(date + badge))
 
     def get_height(self, rules: RulesMap, width: int) -> int:
         return sum(len(spans) for spans in self._lines(width))
