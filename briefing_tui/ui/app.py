@@ -7,6 +7,7 @@ import os
 import threading
 import time
 from collections.abc import Sequence
+from functools import cached_property
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, ClassVar
 
@@ -29,7 +30,6 @@ from .messages import (
 )
 from .navigation import Location, LocationView, ReadingHistory, view_for
 from .screens.main import MainScreen
-from .screens.search import LibrarySearch, SearchResults, start_indexing, step_results
 
 # What the first frame does not show is imported when first asked for: the library's model
 # in its worker, the other screens when they open.
@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from textual.command import Provider
 
     from ..model.library import Library
+    from .screens.search import LibrarySearch, SearchResults
 
 WATCH_INTERVAL = 1.0
 """Seconds between two looks at the library's files."""
@@ -128,8 +129,6 @@ class BriefingApp(App[int]):
         self._changed_while_loading: set[str] = set()
         self._partly_loaded = False
         """True while the library shown is the part loaded so far (the rest is loading)."""
-        self.library_search = LibrarySearch()
-        """The search index, brought up to date in a worker whenever the library loads."""
         self.last_search: SearchResults | None = None
         """The results of the last search opened, which n and N step through."""
 
@@ -171,7 +170,15 @@ class BriefingApp(App[int]):
     def on_unmount(self) -> None:
         self._stop_watching.set()
         gc.unfreeze()  # what the loads froze may be collected again once the reader is gone
-        self.library_search.close()
+        if "library_search" in vars(self):  # made when a library first loaded
+            self.library_search.close()
+
+    @cached_property
+    def library_search(self) -> LibrarySearch:
+        """The search index, brought up to date in a worker whenever the library loads."""
+        from .screens.search import LibrarySearch
+
+        return LibrarySearch()
 
     # Loading and reloading
 
@@ -252,6 +259,8 @@ class BriefingApp(App[int]):
         self._partly_loaded = message.partial
         self.library = library
         if not message.partial:
+            from .screens.search import start_indexing
+
             start_indexing(self, library)
         self.main_screen.set_library(library)
         if completing:
@@ -469,10 +478,14 @@ class BriefingApp(App[int]):
 
     def action_next_result(self) -> None:
         """Open the next result of the last search."""
+        from .screens.search import step_results
+
         step_results(self, +1)
 
     def action_previous_result(self) -> None:
         """Open the previous result of the last search."""
+        from .screens.search import step_results
+
         step_results(self, -1)
 
 

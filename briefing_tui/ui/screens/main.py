@@ -14,19 +14,19 @@ from textual.content import Content
 from textual.events import DescendantFocus, Resize
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Label, ProgressBar, Static, Tab, Tabs
+from textual.widgets import Label, ProgressBar, Static, Tab, Tabs
 
-from ...model.diagnostics import Diagnostic
 from ...model.refs import EntityRef
 from ...model.text import one_line
 from ..navigation import Location, ViewState
-from ..widgets.briefing_blocks import PANE_OF_KIND, PANES
-from ..widgets.briefing_list import BriefingList
-from ..widgets.link_page import Block, LinkPage, PagePosition
 
-# The model's heavy modules load in the library worker, after the first paint.
+# The first frame shows the progress bar alone: the model's heavy modules load in the library
+# worker, and the list's and panes' modules when `build` makes them, after that frame.
 if TYPE_CHECKING:
+    from ...model.diagnostics import Diagnostic
     from ...model.library import Library
+    from ..widgets.briefing_list import BriefingList
+    from ..widgets.link_page import LinkPage
 
 PANE_TITLES = {
     "summary": "Summary",
@@ -97,6 +97,8 @@ class MainScreen(Screen[None]):
         self._shown_library: Library | None = None
         self._library_choice: bool | None = None
         self._built = False
+        self._list: BriefingList | None = None
+        self._pages: dict[str, LinkPage] = {}
 
     # Layout
 
@@ -116,6 +118,11 @@ class MainScreen(Screen[None]):
         hidden while the library loads."""
         if self._built:
             return
+        from textual.widgets import Footer
+
+        from ..widgets.briefing_list import BriefingList
+        from ..widgets.link_page import LinkPage
+
         library_list = BriefingList(id="library")
         library_list.border_title = "Library"
         tabs = Tabs(
@@ -127,14 +134,14 @@ class MainScreen(Screen[None]):
             active=f"tab-{self.active_pane}",
         )
         tabs.can_focus = False
-        pages = []
-        for name, title in PANE_TITLES.items():
-            page = LinkPage(id=f"pane-{name}", classes="pane")
+        pages = {name: LinkPage(id=f"pane-{name}", classes="pane") for name in PANE_TITLES}
+        for name, page in pages.items():
             page.set_class(name == self.active_pane, "-active")
-            page.border_title = title
-            pages.append(page)
-        reading = Vertical(tabs, Static(id="banner"), Container(*pages, id="panes"), id="reading")
+            page.border_title = PANE_TITLES[name]
+        panes = Container(*pages.values(), id="panes")
+        reading = Vertical(tabs, Static(id="banner"), panes, id="reading")
         await self.mount_all([Horizontal(library_list, reading, id="body"), Footer(compact=True)])
+        self._list, self._pages = library_list, pages
         self._built = True
         self._arrange()
 
@@ -179,7 +186,13 @@ class MainScreen(Screen[None]):
 
     def page(self, name: str) -> LinkPage:
         """The page of a pane by name (`summary`, `timeline`, `actors`, `questions`)."""
-        return self.query_one(f"#pane-{name}", LinkPage)
+        return self._pages[name]
+
+    @property
+    def library_list(self) -> BriefingList:
+        """The list of the library's briefings."""
+        assert self._list is not None, "the main screen is not built yet"
+        return self._list
 
     # Loading
 
@@ -203,12 +216,14 @@ class MainScreen(Screen[None]):
         if self.has_class("-loading"):
             self.remove_class("-loading")
             self.call_after_refresh(self._fit_tabs)  # the tabs had no width while loading
-        self.query_one(BriefingList).show_library(library, self._briefing_id(self.shown))
+        self.library_list.show_library(library, self._briefing_id(self.shown))
         if self.shown is not None and self._shown_library is not library:
             self.show_location(Location(self.shown, self.view_state()))
 
     def show_empty(self, paths: Sequence[str | Path], problems: Sequence[Diagnostic]) -> None:
         """Say that no briefing could be shown, where the reader looked, and what was wrong."""
+        from ..widgets.link_page import Block
+
         block = Block().text("No briefings to show.", "title").line()
         block.text("Looked in: ", "label").text(", ".join(str(path) for path in paths))
         blocks = [block]
@@ -232,6 +247,9 @@ class MainScreen(Screen[None]):
 
     def show_location(self, location: Location) -> None:
         """Show a briefing (or one of its parts, in its pane, highlighted)."""
+        from ..widgets.briefing_blocks import PANE_OF_KIND, PANES
+        from ..widgets.link_page import PagePosition
+
         library = self.library
         briefing_id = self._briefing_id(location.ref)
         if library is None or briefing_id is None:
@@ -256,7 +274,7 @@ class MainScreen(Screen[None]):
         anchored = location.fresh and location.ref.kind != "briefing"
         if anchored and not self.page(pane).show_anchor(location.ref):
             self.notify(f"{location.ref} is not shown here", markup=False)
-        self.query_one(BriefingList).select_briefing(briefing_id)
+        self.library_list.select_briefing(briefing_id)
         self._show_banner(library, briefing_id)
         self.active_pane = pane
         self._show_active()
@@ -297,7 +315,7 @@ class MainScreen(Screen[None]):
         if tabs.active != f"tab-{self.active_pane}":
             tabs.active = f"tab-{self.active_pane}"
         page = self.page(self.active_pane)
-        if self.focused is not page and not isinstance(self.focused, BriefingList):
+        if self.focused is not page and self.focused is not self._list:
             page.focus()
 
     def action_pane(self, name: str) -> None:
@@ -310,10 +328,10 @@ class MainScreen(Screen[None]):
         library_shown = not self.has_class("-library-hidden")
         if library_shown:
             stops.insert(0, "library")
-        here = "library" if isinstance(self.focused, BriefingList) else self.active_pane
+        here = "library" if self.focused is self._list else self.active_pane
         following = stops[(stops.index(here) + step) % len(stops)]
         if following == "library":
-            self.query_one(BriefingList).focus()
+            self.library_list.focus()
         else:
             self.action_pane(following)
 
@@ -330,7 +348,7 @@ class MainScreen(Screen[None]):
         self._library_choice = self.has_class("-library-hidden")
         self._arrange()
         if self._library_choice:
-            self.query_one(BriefingList).focus()
+            self.library_list.focus()
         else:
             self.page(self.active_pane).focus()
 
@@ -343,7 +361,7 @@ class MainScreen(Screen[None]):
 
     def on_descendant_focus(self, event: DescendantFocus) -> None:
         widget = event.widget
-        if isinstance(widget, LinkPage) and widget.id and widget.id.startswith("pane-"):
+        if widget in self._pages.values() and widget.id:
             name = widget.id.removeprefix("pane-")
-            if name in PANES and name != self.active_pane:
+            if name != self.active_pane:
                 self.active_pane = name
