@@ -14,11 +14,12 @@ from textual.content import Content
 from textual.events import DescendantFocus, Resize
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Label, ProgressBar, Static, Tab, Tabs
+from textual.widgets import Static, Tab, Tabs
 
 from ...model.refs import EntityRef
 from ...model.text import one_line
 from ..navigation import Location, ViewState
+from ..widgets.loading import LoadingProgress
 
 # The first frame shows the progress bar alone: the model's heavy modules load in the library
 # worker, and the list's and panes' modules when `build` makes them, after that frame.
@@ -97,15 +98,14 @@ class MainScreen(Screen[None]):
         self._shown_library: Library | None = None
         self._library_choice: bool | None = None
         self._built = False
+        self._loading = LoadingProgress(id="loading")
         self._list: BriefingList | None = None
         self._pages: dict[str, LinkPage] = {}
 
     # Layout
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="loading"):
-            yield Label("Loading the library…", id="loading-label")
-            yield ProgressBar(id="loading-progress", show_eta=False)
+        yield self._loading
 
     def on_mount(self) -> None:
         self._arrange()
@@ -198,17 +198,11 @@ class MainScreen(Screen[None]):
 
     def show_progress(self, done: int, total: int) -> None:
         """Count documents as they load."""
-        bar = self.query_one("#loading-progress", ProgressBar)
-        bar.update(total=max(total, 1), progress=done)
-        self.query_one("#loading-label", Label).update(
-            Content(f"Loading the library… {done} of {total} documents")
-        )
+        self._loading.show_progress(done, total)
 
     def show_failure(self, error: str) -> None:
         """Say that the library could not be loaded at all."""
-        self.query_one("#loading-label", Label).update(
-            Content.assemble(("Could not load the library: ", "bold"), error)
-        )
+        self._loading.show_failure(error)
 
     def set_library(self, library: Library) -> None:
         """Show a (re)loaded library; the briefing shown stays, redrawn where it was."""
