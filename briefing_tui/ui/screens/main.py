@@ -97,7 +97,6 @@ class MainScreen(Screen[None]):
         """The entity presented: the briefing, or one of its parts highlighted."""
         self._shown_library: Library | None = None
         self._library_choice: bool | None = None
-        self._built = False
         self._loading = LoadingProgress(id="loading")
         self._list: BriefingList | None = None
         self._pages: dict[str, LinkPage] = {}
@@ -116,7 +115,7 @@ class MainScreen(Screen[None]):
         Styling and laying them out (some 140 nodes) cost more than the rest of a first frame,
         so the first frame has the progress bar alone and the app builds the rest after it,
         hidden while the library loads."""
-        if self._built:
+        if self._list is not None:
             return
         from textual.widgets import Footer
 
@@ -142,18 +141,17 @@ class MainScreen(Screen[None]):
         reading = Vertical(tabs, Static(id="banner"), panes, id="reading")
         await self.mount_all([Horizontal(library_list, reading, id="body"), Footer(compact=True)])
         self._list, self._pages = library_list, pages
-        self._built = True
         self._arrange()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Every key of this screen moves between panes or the list: none until they exist.
-        return self._built
+        return self._list is not None
 
     def on_resize(self, event: Resize) -> None:
         self._arrange()
 
     def _fit_tabs(self) -> None:
-        if not self._built:
+        if self._list is None:
             return
         tabs = self.query_one("#pane-tabs", Tabs)
         if not tabs.size.width:
@@ -301,7 +299,7 @@ class MainScreen(Screen[None]):
         self._show_active()
 
     def _show_active(self) -> None:
-        if not self._built:
+        if self._list is None:
             return
         for name in PANE_NAMES:
             self.page(name).set_class(name == self.active_pane, "-active")
