@@ -170,7 +170,7 @@ class BriefingApp(App[int]):
     def on_unmount(self) -> None:
         self._stop_watching.set()
         gc.unfreeze()  # what the loads froze may be collected again once the reader is gone
-        if "library_search" in vars(self):  # made when a library first loaded
+        if "library_search" in vars(self):  # made when first used
             self.library_search.close()
 
     @cached_property
