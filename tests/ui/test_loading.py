@@ -44,3 +44,13 @@ async def test_progress_counts_documents_and_a_failure_is_said_literally() -> No
         await settle(pilot)
         assert "Could not load the library: OSError: [bold]no[/] such folder" in shown(app)
         assert "%" not in shown(app)
+
+
+async def test_the_footer_lists_the_keys_while_the_library_loads() -> None:
+    app = reader()
+    app.load_library = lambda *args, **kwargs: None  # type: ignore[method-assign]
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        assert "Loading the library…" in shown(app)
+        keys = [getattr(key, "description", "") for key in app.main_screen.query("FooterKey")]
+        assert "Quit" in keys and "Search" in keys and "Library" in keys

@@ -142,6 +142,9 @@ class MainScreen(Screen[None]):
         await self.mount_all([Horizontal(library_list, reading, id="body"), Footer(compact=True)])
         self._list, self._pages = library_list, pages
         self._arrange()
+        # The keys of this screen are usable now; and a footer mounted after the screen lists
+        # keys only once told that they changed.
+        self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Every key of this screen moves between panes or the list: none until they exist.
