@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from conftest import NARROW, reader
 from textual.pilot import Pilot
 
@@ -30,12 +33,19 @@ async def settle(pilot: Pilot[int]) -> None:
     await pilot.pause()
 
 
-async def test_progress_counts_documents_and_a_failure_is_said_literally() -> None:
+@asynccontextmanager
+async def loading() -> AsyncIterator[tuple[BriefingApp, Pilot[int]]]:
+    """The reader on its loading view, for good: its library never loads."""
     app = reader()
     app.load_library = lambda *args, **kwargs: None  # type: ignore[method-assign]
     async with app.run_test(size=NARROW) as pilot:
         await settle(pilot)
         assert "Loading the library…" in shown(app)
+        yield app, pilot
+
+
+async def test_progress_counts_documents_and_a_failure_is_said_literally() -> None:
+    async with loading() as (app, pilot):
         app.post_message(LibraryProgress(500, 2000))
         await settle(pilot)
         assert "Loading the library… 500 of 2000 documents" in shown(app)
@@ -47,10 +57,6 @@ async def test_progress_counts_documents_and_a_failure_is_said_literally() -> No
 
 
 async def test_the_footer_lists_the_keys_while_the_library_loads() -> None:
-    app = reader()
-    app.load_library = lambda *args, **kwargs: None  # type: ignore[method-assign]
-    async with app.run_test(size=NARROW) as pilot:
-        await settle(pilot)
-        assert "Loading the library…" in shown(app)
+    async with loading() as (app, _):
         keys = [getattr(key, "description", "") for key in app.main_screen.query("FooterKey")]
         assert "Quit" in keys and "Search" in keys and "Library" in keys
