@@ -7,18 +7,19 @@ import os
 import threading
 import time
 from collections.abc import Sequence
-from pathlib import Path
+from functools import cached_property
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
+from textual.screen import Screen
 from textual.worker import get_current_worker
 
 from ..model.refs import EntityRef
 from ..model.text import one_line, visible
-from .commands import LibraryCommands
 from .messages import (
     EntityRequested,
     FilesChanged,
@@ -28,23 +29,15 @@ from .messages import (
     SourceRequested,
 )
 from .navigation import Location, LocationView, ReadingHistory, view_for
-from .screens.dossier import DossierScreen
-from .screens.help import HelpScreen
-from .screens.link_hints import LinkHintScreen, hint_labels
 from .screens.main import MainScreen
-from .screens.problems import ProblemsScreen
-from .screens.search import (
-    LibrarySearch,
-    SearchResults,
-    SearchScreen,
-    start_indexing,
-    step_results,
-)
-from .screens.sources import SourcesScreen
-from .widgets.link_page import LinkPage
 
+# What the first frame does not show is imported when first asked for: the library's model
+# in its worker, the other screens when they open.
 if TYPE_CHECKING:
+    from textual.command import Provider
+
     from ..model.library import Library
+    from .screens.search import LibrarySearch, SearchResults
 
 WATCH_INTERVAL = 1.0
 """Seconds between two looks at the library's files."""
@@ -87,12 +80,20 @@ def changed_files(before: FileState, after: FileState) -> list[str]:
     )
 
 
+def library_commands() -> type[Provider]:
+    """The command palette's destinations and views (imported once the palette opens)."""
+    from .commands import LibraryCommands
+
+    return LibraryCommands
+
+
 class BriefingApp(App[int]):
     """Reads a library of briefings: the main screen, dossiers, and history between them."""
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH: ClassVar[list[str | PurePath]] = ["app.tcss", "screens/main.tcss"]
+    """The main screen's CSS with the app's: it is the default screen, never pushed."""
     TITLE = "briefing-tui"
-    COMMANDS = App.COMMANDS | {LibraryCommands}
+    COMMANDS = App.COMMANDS | {library_commands}
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("backspace,alt+left", "back", "Back"),
@@ -128,8 +129,6 @@ class BriefingApp(App[int]):
         self._changed_while_loading: set[str] = set()
         self._partly_loaded = False
         """True while the library shown is the part loaded so far (the rest is loading)."""
-        self.library_search = LibrarySearch()
-        """The search index, brought up to date in a worker whenever the library loads."""
         self.last_search: SearchResults | None = None
         """The results of the last search opened, which n and N step through."""
 
@@ -151,17 +150,35 @@ class BriefingApp(App[int]):
             visible(message), title=visible(title), severity=severity, timeout=timeout, markup=False
         )
 
+    def get_default_screen(self) -> Screen[None]:
+        # The first screen: a default screen below it would cost the first frame its styling.
+        return self.main_screen
+
     async def on_mount(self) -> None:
-        await self.push_screen(self.main_screen)
-        # After the first frame: the screen shows before the library's modules even import.
-        self.call_after_refresh(self.load_library)
+        # After the first frame, which has the progress bar alone: the rest of the main
+        # screen, then the library, whose modules are not even imported before.
+        self.call_after_refresh(self._start)
+
+    @work(exclusive=True, group="start")
+    async def _start(self) -> None:
+        """Build the main screen, then load the library and watch its files."""
+        await self.main_screen.build()
+        self.load_library()
         if self._watch:
             self.watch_files()
 
     def on_unmount(self) -> None:
         self._stop_watching.set()
         gc.unfreeze()  # what the loads froze may be collected again once the reader is gone
-        self.library_search.close()
+        if "library_search" in vars(self):  # made when first used
+            self.library_search.close()
+
+    @cached_property
+    def library_search(self) -> LibrarySearch:
+        """The search index, brought up to date in a worker whenever the library loads."""
+        from .screens.search import LibrarySearch
+
+        return LibrarySearch()
 
     # Loading and reloading
 
@@ -242,6 +259,8 @@ class BriefingApp(App[int]):
         self._partly_loaded = message.partial
         self.library = library
         if not message.partial:
+            from .screens.search import start_indexing
+
             start_indexing(self, library)
         self.main_screen.set_library(library)
         if completing:
@@ -388,6 +407,8 @@ class BriefingApp(App[int]):
             self.history.leave(view.view_state())
 
     def _present(self, location: Location) -> None:
+        from .screens.dossier import DossierScreen
+
         if view_for(location.ref) == "main":
             while self.screen is not self.main_screen:
                 self.pop_screen()
@@ -404,6 +425,8 @@ class BriefingApp(App[int]):
 
     @on(SourceRequested)
     def _sources_requested(self, message: SourceRequested) -> None:
+        from .screens.sources import SourcesScreen
+
         briefing = self.library.briefings.get(message.briefing) if self.library else None
         if briefing is None:
             self.notify(f"no briefing {message.briefing}", severity="warning", markup=False)
@@ -412,6 +435,9 @@ class BriefingApp(App[int]):
 
     def action_link_hints(self) -> None:
         """Label every visible link; typing a label follows it."""
+        from .screens.link_hints import LinkHintScreen, hint_labels
+        from .widgets.link_page import LinkPage
+
         pages = [page for page in self.screen.query(LinkPage) if page.region.area]
         targets = [(page, stop) for page in pages for stop in page.visible_stops()]
         if not targets:
@@ -434,22 +460,32 @@ class BriefingApp(App[int]):
 
     def action_search(self) -> None:
         """Search the library."""
+        from .screens.search import SearchScreen
+
         self.push_screen(SearchScreen())
 
     def action_help(self) -> None:
         """Show the keys."""
+        from .screens.help import HelpScreen
+
         self.push_screen(HelpScreen())
 
     def action_problems(self) -> None:
         """List every error and warning of the library."""
+        from .screens.problems import ProblemsScreen
+
         self.push_screen(ProblemsScreen())
 
     def action_next_result(self) -> None:
         """Open the next result of the last search."""
+        from .screens.search import step_results
+
         step_results(self, +1)
 
     def action_previous_result(self) -> None:
         """Open the previous result of the last search."""
+        from .screens.search import step_results
+
         step_results(self, -1)
 
 

@@ -14,19 +14,20 @@ from textual.content import Content
 from textual.events import DescendantFocus, Resize
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Label, ProgressBar, Static, Tab, Tabs
+from textual.widgets import Static, Tab, Tabs
 
-from ...model.diagnostics import Diagnostic
 from ...model.refs import EntityRef
 from ...model.text import one_line
 from ..navigation import Location, ViewState
-from ..widgets.briefing_blocks import PANE_OF_KIND, PANES
-from ..widgets.briefing_list import BriefingList
-from ..widgets.link_page import Block, LinkPage, PagePosition
+from ..widgets.loading import LoadingProgress
 
-# The model's heavy modules load in the library worker, after the first paint.
+# The first frame shows the progress bar alone: the model's heavy modules load in the library
+# worker, and the list's and panes' modules when `build` makes them, after that frame.
 if TYPE_CHECKING:
+    from ...model.diagnostics import Diagnostic
     from ...model.library import Library
+    from ..widgets.briefing_list import BriefingList
+    from ..widgets.link_page import LinkPage
 
 PANE_TITLES = {
     "summary": "Summary",
@@ -73,7 +74,7 @@ LIBRARY_FROM = 100
 class MainScreen(Screen[None]):
     """The library list and one briefing in four panes (Summary, Timeline, Actors, Questions)."""
 
-    CSS_PATH = "main.tcss"
+    # main.tcss is read with the app's CSS: this screen is the app's default screen.
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("tab", "next_pane", "Next pane", show=False),
@@ -96,42 +97,65 @@ class MainScreen(Screen[None]):
         """The entity presented: the briefing, or one of its parts highlighted."""
         self._shown_library: Library | None = None
         self._library_choice: bool | None = None
+        self._loading = LoadingProgress(id="loading")
+        self._list: BriefingList | None = None
+        self._pages: dict[str, LinkPage] = {}
 
     # Layout
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="loading"):
-            yield Label("Loading the library…", id="loading-label")
-            yield ProgressBar(id="loading-progress", show_eta=False)
-        with Horizontal(id="body"):
-            library_list = BriefingList(id="library")
-            library_list.border_title = "Library"
-            yield library_list
-            with Vertical(id="reading"):
-                yield Tabs(
-                    *(
-                        Tab(f"{number} {title}", id=f"tab-{name}")
-                        for number, (name, title) in enumerate(PANE_TITLES.items(), start=1)
-                    ),
-                    id="pane-tabs",
-                )
-                yield Static(id="banner")
-                with Container(id="panes"):
-                    for name, title in PANE_TITLES.items():
-                        page = LinkPage(id=f"pane-{name}", classes="pane")
-                        page.border_title = title
-                        yield page
-        yield Footer(compact=True)
+        yield self._loading
 
     def on_mount(self) -> None:
-        self.query_one("#pane-tabs", Tabs).can_focus = False
         self._arrange()
-        self._show_active()
+
+    async def build(self) -> None:
+        """Mount the library list, the panes and the footer.
+
+        Styling and laying them out (some 140 nodes) cost more than the rest of a first frame,
+        so the first frame has the progress bar alone and the app builds the rest after it,
+        hidden while the library loads."""
+        if self._list is not None:
+            return
+        from textual.widgets import Footer
+
+        from ..widgets.briefing_list import BriefingList
+        from ..widgets.link_page import LinkPage
+
+        library_list = BriefingList(id="library")
+        library_list.border_title = "Library"
+        tabs = Tabs(
+            *(
+                Tab(f"{number} {title}", id=f"tab-{name}")
+                for number, (name, title) in enumerate(PANE_TITLES.items(), start=1)
+            ),
+            id="pane-tabs",
+            active=f"tab-{self.active_pane}",
+        )
+        tabs.can_focus = False
+        pages = {name: LinkPage(id=f"pane-{name}", classes="pane") for name in PANE_TITLES}
+        for name, page in pages.items():
+            page.set_class(name == self.active_pane, "-active")
+            page.border_title = PANE_TITLES[name]
+        panes = Container(*pages.values(), id="panes")
+        reading = Vertical(tabs, Static(id="banner"), panes, id="reading")
+        await self.mount_all([Horizontal(library_list, reading, id="body"), Footer(compact=True)])
+        self._list, self._pages = library_list, pages
+        self._arrange()
+        # The keys of this screen are usable now; and a footer mounted after the screen lists
+        # keys only once told that they changed.
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Every key of this screen moves between panes or the list: none until they exist.
+        return self._list is not None
 
     def on_resize(self, event: Resize) -> None:
         self._arrange()
 
     def _fit_tabs(self) -> None:
+        if self._list is None:
+            return
         tabs = self.query_one("#pane-tabs", Tabs)
         if not tabs.size.width:
             return
@@ -163,23 +187,23 @@ class MainScreen(Screen[None]):
 
     def page(self, name: str) -> LinkPage:
         """The page of a pane by name (`summary`, `timeline`, `actors`, `questions`)."""
-        return self.query_one(f"#pane-{name}", LinkPage)
+        return self._pages[name]
+
+    @property
+    def library_list(self) -> BriefingList:
+        """The list of the library's briefings."""
+        assert self._list is not None, "the main screen is not built yet"
+        return self._list
 
     # Loading
 
     def show_progress(self, done: int, total: int) -> None:
         """Count documents as they load."""
-        bar = self.query_one("#loading-progress", ProgressBar)
-        bar.update(total=max(total, 1), progress=done)
-        self.query_one("#loading-label", Label).update(
-            Content(f"Loading the library… {done} of {total} documents")
-        )
+        self._loading.show_progress(done, total)
 
     def show_failure(self, error: str) -> None:
         """Say that the library could not be loaded at all."""
-        self.query_one("#loading-label", Label).update(
-            Content.assemble(("Could not load the library: ", "bold"), error)
-        )
+        self._loading.show_failure(error)
 
     def set_library(self, library: Library) -> None:
         """Show a (re)loaded library; the briefing shown stays, redrawn where it was."""
@@ -187,12 +211,14 @@ class MainScreen(Screen[None]):
         if self.has_class("-loading"):
             self.remove_class("-loading")
             self.call_after_refresh(self._fit_tabs)  # the tabs had no width while loading
-        self.query_one(BriefingList).show_library(library, self._briefing_id(self.shown))
+        self.library_list.show_library(library, self._briefing_id(self.shown))
         if self.shown is not None and self._shown_library is not library:
             self.show_location(Location(self.shown, self.view_state()))
 
     def show_empty(self, paths: Sequence[str | Path], problems: Sequence[Diagnostic]) -> None:
         """Say that no briefing could be shown, where the reader looked, and what was wrong."""
+        from ..widgets.link_page import Block
+
         block = Block().text("No briefings to show.", "title").line()
         block.text("Looked in: ", "label").text(", ".join(str(path) for path in paths))
         blocks = [block]
@@ -204,6 +230,7 @@ class MainScreen(Screen[None]):
                 blocks.append(Block(gap=0).text(problem.format(), role))
         self.page("summary").set_blocks(blocks)
         self.active_pane = "summary"
+        self.page("summary").focus()
 
     # Locations
 
@@ -215,6 +242,9 @@ class MainScreen(Screen[None]):
 
     def show_location(self, location: Location) -> None:
         """Show a briefing (or one of its parts, in its pane, highlighted)."""
+        from ..widgets.briefing_blocks import PANE_OF_KIND, PANES
+        from ..widgets.link_page import PagePosition
+
         library = self.library
         briefing_id = self._briefing_id(location.ref)
         if library is None or briefing_id is None:
@@ -239,7 +269,7 @@ class MainScreen(Screen[None]):
         anchored = location.fresh and location.ref.kind != "briefing"
         if anchored and not self.page(pane).show_anchor(location.ref):
             self.notify(f"{location.ref} is not shown here", markup=False)
-        self.query_one(BriefingList).select_briefing(briefing_id)
+        self.library_list.select_briefing(briefing_id)
         self._show_banner(library, briefing_id)
         self.active_pane = pane
         self._show_active()
@@ -272,13 +302,15 @@ class MainScreen(Screen[None]):
         self._show_active()
 
     def _show_active(self) -> None:
+        if self._list is None:
+            return
         for name in PANE_NAMES:
             self.page(name).set_class(name == self.active_pane, "-active")
         tabs = self.query_one("#pane-tabs", Tabs)
         if tabs.active != f"tab-{self.active_pane}":
             tabs.active = f"tab-{self.active_pane}"
         page = self.page(self.active_pane)
-        if self.focused is not page and not isinstance(self.focused, BriefingList):
+        if self.focused is not page and self.focused is not self._list:
             page.focus()
 
     def action_pane(self, name: str) -> None:
@@ -291,10 +323,10 @@ class MainScreen(Screen[None]):
         library_shown = not self.has_class("-library-hidden")
         if library_shown:
             stops.insert(0, "library")
-        here = "library" if isinstance(self.focused, BriefingList) else self.active_pane
+        here = "library" if self.focused is self._list else self.active_pane
         following = stops[(stops.index(here) + step) % len(stops)]
         if following == "library":
-            self.query_one(BriefingList).focus()
+            self.library_list.focus()
         else:
             self.action_pane(following)
 
@@ -311,7 +343,7 @@ class MainScreen(Screen[None]):
         self._library_choice = self.has_class("-library-hidden")
         self._arrange()
         if self._library_choice:
-            self.query_one(BriefingList).focus()
+            self.library_list.focus()
         else:
             self.page(self.active_pane).focus()
 
@@ -324,7 +356,7 @@ class MainScreen(Screen[None]):
 
     def on_descendant_focus(self, event: DescendantFocus) -> None:
         widget = event.widget
-        if isinstance(widget, LinkPage) and widget.id and widget.id.startswith("pane-"):
+        if widget in self._pages.values() and widget.id:
             name = widget.id.removeprefix("pane-")
-            if name in PANES and name != self.active_pane:
+            if name != self.active_pane:
                 self.active_pane = name
