@@ -122,6 +122,7 @@ class BriefingApp(App[int]):
         """The library shown; replaced (never changed) by a reload."""
         self.history = ReadingHistory()
         self.main_screen = MainScreen()
+        self._dossier: DossierScreen | None = None
         self._watch = watch
         self._watch_interval = watch_interval
         self._stop_watching = threading.Event()
@@ -398,7 +399,18 @@ class BriefingApp(App[int]):
         if isinstance(self.screen, DossierScreen):
             self.screen.show_location(location)
         else:
-            self.push_screen(DossierScreen(location))
+            self.push_screen(self._dossier_screen(location))
+
+    def _dossier_screen(self, location: Location) -> DossierScreen:
+        """The one dossier screen, showing `location`: kept installed between visits, so
+        opening a dossier neither composes nor styles a screen again."""
+        screen = self._dossier
+        if screen is None:
+            screen = self._dossier = DossierScreen(location)
+            self.install_screen(screen, "dossier")
+        else:
+            screen.show_location(location)
+        return screen
 
     # Other views
 
