@@ -232,7 +232,7 @@ WRAP_SLICE = 0.004
 """Seconds of wrapping in one slice, between two frames."""
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class _Layout:
     """A page wrapped at one width, block by block from the top: its lines so far and where
     every stop and block of the blocks wrapped fell."""
@@ -250,6 +250,8 @@ class _Layout:
     """Per block wrapped: its first and last line."""
     stop_styles: dict[Style, int] = field(default_factory=dict)
     """The marker style of each stop wrapped, to find it again in the wrapped lines."""
+    published: int = -1
+    """The lines the page scrolls through so far (its virtual height)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -715,8 +717,8 @@ class LinkPage(ScrollView, can_focus=True, inherit_bindings=False):
     ) -> _Layout:
         """Wrap more blocks into `layout`: until it has more than `line` lines, or holds
         `block`, or the time is past `deadline`; with none of them, the whole page. The
-        scrollable size follows, unless `resize` is False and blocks remain (wrapping in the
-        background: each new size would redraw the page)."""
+        scrollable size takes in the lines asked for, unless `resize` is False (wrapping in
+        the background), and the whole page once it is wrapped."""
         blocks = self._blocks
         count = len(layout.block_lines)
         while count < len(blocks):
@@ -728,12 +730,27 @@ class LinkPage(ScrollView, can_focus=True, inherit_bindings=False):
                 break
             self._wrap_block(layout, count)
             count += 1
-        if not resize and count < len(blocks):
+        if layout is not self._layout:
             return layout
-        virtual_size = Size(layout.width, len(layout.lines))
-        if layout is self._layout and virtual_size != self.virtual_size:
-            self.virtual_size = virtual_size
-            self._scroll_update(virtual_size)
+        # The scrollable size grows only as far as someone looks, and to the whole page once
+        # it is all wrapped: every new size redraws the page.
+        shown = layout.published
+        if count >= len(blocks):
+            needed = len(layout.lines)
+        elif not resize:
+            return layout
+        elif line is not None:
+            needed = min(len(layout.lines), line + 1)
+        elif block is not None and layout.block_lines:
+            needed = layout.block_lines[min(block, count - 1)][1] + 1
+        else:
+            needed = shown
+        if shown < needed or (count >= len(blocks) and shown != needed):
+            layout.published = len(layout.lines)
+            virtual_size = Size(layout.width, layout.published)
+            if virtual_size != self.virtual_size:
+                self.virtual_size = virtual_size
+                self._scroll_update(virtual_size)
         return layout
 
     def _wrap_block(self, layout: _Layout, block_index: int) -> None:
