@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING, ClassVar, cast
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer
 
 from ...model.refs import EntityRef
 from ..navigation import Location, ViewState
 from ..widgets.dossier_blocks import dossier_blocks
+from ..widgets.footer import KeyFooter
 from ..widgets.link_page import Block, LinkPage
 
 if TYPE_CHECKING:
@@ -38,7 +38,7 @@ class DossierScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield LinkPage(id="dossier")
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
         self._composed = True

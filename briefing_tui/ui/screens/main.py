@@ -14,7 +14,7 @@ from textual.content import Content
 from textual.events import DescendantFocus, Resize
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Label, ProgressBar, Static, Tab, Tabs
+from textual.widgets import Label, ProgressBar, Static, Tab, Tabs
 
 from ...model.diagnostics import Diagnostic
 from ...model.refs import EntityRef
@@ -22,6 +22,7 @@ from ...model.text import one_line
 from ..navigation import Location, ViewState
 from ..widgets.briefing_blocks import PANE_OF_KIND, PANES
 from ..widgets.briefing_list import BriefingList
+from ..widgets.footer import KeyFooter
 from ..widgets.link_page import Block, LinkPage, PagePosition
 
 # The model's heavy modules load in the library worker, after the first paint.
@@ -121,7 +122,7 @@ class MainScreen(Screen[None]):
                         page = LinkPage(id=f"pane-{name}", classes="pane")
                         page.border_title = title
                         yield page
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#pane-tabs", Tabs).can_focus = False
