@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar
@@ -228,6 +229,8 @@ class Block:
 WRAP_AHEAD = 2
 """Screens of lines wrapped beyond the bottom of the view before the first frame; the rest of
 the page is wrapped afterwards, a slice at a time."""
+KEPT_PAGES = 8
+"""Pages (tuples of blocks) a page keeps wrapped after showing others, for going back."""
 WRAP_SLICE = 0.004
 """Seconds of wrapping in one slice, between two frames."""
 
@@ -252,6 +255,21 @@ class _Layout:
     """The marker style of each stop wrapped, to find it again in the wrapped lines."""
     published: int = -1
     """The lines the page scrolls through so far (its virtual height)."""
+    strips: dict[int, tuple[tuple[int | None, bool], Strip]] = field(default_factory=dict)
+    """Lines drawn, by line number, with the cursor on the line and whether it is highlighted."""
+    strips_drawn: tuple[_PageStyles, int] | None = None
+    """The styles and width the strips were drawn with."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Shown:
+    """A page shown before, kept to be shown again as it was wrapped and drawn."""
+
+    source: tuple[Block, ...]
+    blocks: list[Block]
+    stops: list[Stop]
+    stop_block: list[int]
+    layout: _Layout | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -344,8 +362,8 @@ class LinkPage(ScrollView, can_focus=True, inherit_bindings=False):
         self._reveal_anchor = False
         self._hints: dict[int, str] = {}
         self._wrapping = False
-        self._strips: dict[int, tuple[tuple[int | None, bool], Strip]] = {}
-        self._strips_state: tuple[_Layout, _PageStyles, int] | None = None
+        self._source: tuple[Block, ...] | None = None
+        self._recent: OrderedDict[int, _Shown] = OrderedDict()
         self._style_cache: dict[tuple[int, ...], _PageStyles] = {}
         self.set_blocks(blocks)
 
@@ -362,14 +380,32 @@ class LinkPage(ScrollView, can_focus=True, inherit_bindings=False):
         return self._stops
 
     def set_blocks(self, blocks: Iterable[Block], position: PagePosition | None = None) -> None:
-        """Show new blocks; restore `position` if given, else start at the top."""
-        self._blocks = list(blocks)
-        self._stops = []
-        self._stop_block = []
-        for index, block in enumerate(self._blocks):
-            self._stops.extend(block.stops)
-            self._stop_block.extend([index] * len(block.stops))
-        self._layout = None
+        """Show new blocks; restore `position` if given, else start at the top.
+
+        A tuple of blocks is taken as unchanging: shown again while the page still keeps it
+        among the last few shown, it keeps the lines already wrapped and drawn for it."""
+        if self._source is not None:
+            self._recent[id(self._source)] = _Shown(
+                self._source, self._blocks, self._stops, self._stop_block, self._layout
+            )
+            self._recent.move_to_end(id(self._source))
+            while len(self._recent) > KEPT_PAGES:
+                self._recent.popitem(last=False)
+        kept = self._recent.pop(id(blocks), None) if isinstance(blocks, tuple) else None
+        if kept is not None and kept.source is blocks:
+            self._blocks, self._stops, self._stop_block = kept.blocks, kept.stops, kept.stop_block
+            self._layout = kept.layout
+            if self._layout is not None:
+                self._layout.published = -1  # the page's size is this page's again
+        else:
+            self._blocks = list(blocks)
+            self._stops = []
+            self._stop_block = []
+            for index, block in enumerate(self._blocks):
+                self._stops.extend(block.stops)
+                self._stop_block.extend([index] * len(block.stops))
+            self._layout = None
+        self._source = blocks if isinstance(blocks, tuple) else None
         self._hints = {}
         self.restore(position or PagePosition(cursor=0 if self._stops else None))
 
@@ -841,15 +877,15 @@ class LinkPage(ScrollView, can_focus=True, inherit_bindings=False):
             (stop for stop, _, _ in layout.line_stops[line_no] if stop == self._cursor), None
         )
         anchored = self._in_anchor(layout, line_no)
-        state = (layout, styles, width)
-        if self._strips_state != state:
-            self._strips_state = state
-            self._strips.clear()
-        cached = self._strips.get(line_no)
+        strips = layout.strips
+        if layout.strips_drawn != (styles, width):
+            layout.strips_drawn = (styles, width)
+            strips.clear()
+        cached = strips.get(line_no)
         if cached is not None and cached[0] == (cursor, anchored):
             return cached[1]
         strip = self._render_line(layout, styles, line_no, width, None)
-        self._strips[line_no] = ((cursor, anchored), strip)
+        strips[line_no] = ((cursor, anchored), strip)
         return strip
 
     def _in_anchor(self, layout: _Layout, line_no: int) -> bool:
