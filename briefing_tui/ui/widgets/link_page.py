@@ -226,7 +226,7 @@ class Block:
         return "".join(text for text, _, _ in self.parts)
 
 
-WRAP_AHEAD = 2
+WRAP_AHEAD = 1
 """Screens of lines wrapped beyond the bottom of the view before the first frame; the rest of
 the page is wrapped afterwards, a slice at a time."""
 KEPT_PAGES = 8
@@ -255,10 +255,13 @@ class _Layout:
     """The marker style of each stop wrapped, to find it again in the wrapped lines."""
     published: int = -1
     """The lines the page scrolls through so far (its virtual height)."""
-    strips: dict[int, tuple[tuple[int | None, bool], Strip]] = field(default_factory=dict)
-    """Lines drawn, by line number, with the cursor on the line and whether it is highlighted."""
-    strips_drawn: tuple[_PageStyles, int] | None = None
-    """The styles and width the strips were drawn with."""
+    strips: dict[int, tuple[tuple[int | None, Style, Style | None], Strip]] = field(
+        default_factory=dict
+    )
+    """Lines drawn, by line number, with what they were drawn with: the cursor on the line,
+    the line's style and the cursor's."""
+    strips_width: int = 0
+    """The width the strips were drawn at."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -871,21 +874,23 @@ class LinkPage(ScrollView, can_focus=True, inherit_bindings=False):
         selected = None if selection is None else selection.get_span(line_no)
         if self._hints or selected is not None:
             return self._render_line(layout, styles, line_no, width, selected)
-        # A line is drawn again only when its text, styles, cursor or highlight changed:
-        # moving the cursor or coming back to a page redraws every visible line.
+        # A line is drawn again only when its text or the styles it is drawn in changed:
+        # moving the cursor, focusing the page or coming back to it redraws every visible
+        # line, most of them as they were.
         cursor = next(
             (stop for stop, _, _ in layout.line_stops[line_no] if stop == self._cursor), None
         )
-        anchored = self._in_anchor(layout, line_no)
+        base = styles.anchor if self._in_anchor(layout, line_no) else styles.base
+        drawn_with = (cursor, base, None if cursor is None else styles.cursor)
         strips = layout.strips
-        if layout.strips_drawn != (styles, width):
-            layout.strips_drawn = (styles, width)
+        if layout.strips_width != width:
+            layout.strips_width = width
             strips.clear()
         cached = strips.get(line_no)
-        if cached is not None and cached[0] == (cursor, anchored):
+        if cached is not None and cached[0] == drawn_with:
             return cached[1]
         strip = self._render_line(layout, styles, line_no, width, None)
-        strips[line_no] = ((cursor, anchored), strip)
+        strips[line_no] = (drawn_with, strip)
         return strip
 
     def _in_anchor(self, layout: _Layout, line_no: int) -> bool:
