@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
@@ -18,6 +18,7 @@ from textual.worker import get_current_worker
 
 from ..model.refs import EntityRef
 from ..model.text import one_line, visible
+from .collector import QuietCollector
 from .commands import LibraryCommands
 from .messages import (
     EntityRequested,
@@ -123,6 +124,7 @@ class BriefingApp(App[int]):
         self.history = ReadingHistory()
         self.main_screen = MainScreen()
         self._dossier: DossierScreen | None = None
+        self._collector = QuietCollector()
         self._watch = watch
         self._watch_interval = watch_interval
         self._stop_watching = threading.Event()
@@ -133,6 +135,11 @@ class BriefingApp(App[int]):
         """The search index, brought up to date in a worker whenever the library loads."""
         self.last_search: SearchResults | None = None
         """The results of the last search opened, which n and N step through."""
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown)):
+            self._collector.input_seen()
+        await super().on_event(event)
 
     def notify(
         self,
@@ -154,6 +161,7 @@ class BriefingApp(App[int]):
 
     async def on_mount(self) -> None:
         await self.push_screen(self.main_screen)
+        self._collector.start(self)
         # After the first frame: the screen shows before the library's modules even import.
         self.call_after_refresh(self.load_library)
         if self._watch:
