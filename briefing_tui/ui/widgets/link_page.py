@@ -226,9 +226,9 @@ class Block:
         return "".join(text for text, _, _ in self.parts)
 
 
-WRAP_AHEAD = 1
+WRAP_AHEAD = 0
 """Screens of lines wrapped beyond the bottom of the view before the first frame; the rest of
-the page is wrapped afterwards, a slice at a time."""
+the page is wrapped after it has been drawn, a slice at a time."""
 KEPT_PAGES = 8
 """Pages (tuples of blocks) a page keeps wrapped after showing others, for going back."""
 WRAP_SLICE = 0.004
@@ -564,8 +564,11 @@ class LinkPage(ScrollView, can_focus=True, inherit_bindings=False):
     def follow(self, index: int) -> None:
         """Follow stop `index`: post `EntityRequested`, or say that it is unresolved."""
         stop = self._stops[index]
-        self._cursor = index
-        self.refresh()
+        if index != self._cursor:
+            # Only then: a frame drawn now would hold back, by up to a frame, the one that
+            # shows what the link opens.
+            self._cursor = index
+            self.refresh()
         if stop.ref is None:
             self.notify(f"unresolved link: {stop.target}", severity="warning", markup=False)
             return
@@ -646,10 +649,10 @@ class LinkPage(ScrollView, can_focus=True, inherit_bindings=False):
             index = self._block_of(pending.anchor)
             if index is not None:
                 first, _ = self._wrap_until(layout, block=index).block_lines[index]
-                self._wrap_until(layout, line=first + 2 * self.size.height)
+                self._wrap_until(layout, line=first + (1 + WRAP_AHEAD) * self.size.height)
                 self.scroll_to(y=max(0, first - 1), animate=False, immediate=True)
                 return
-        self._wrap_until(layout, line=pending.scroll_y + 2 * self.size.height)
+        self._wrap_until(layout, line=pending.scroll_y + (1 + WRAP_AHEAD) * self.size.height)
         self.scroll_to(y=pending.scroll_y, animate=False, immediate=True)
         if pending.cursor is not None and pending.cursor not in self.visible_stops():
             # The width changed since the position was saved: keep the cursor in sight.
@@ -707,8 +710,8 @@ class LinkPage(ScrollView, can_focus=True, inherit_bindings=False):
         super().notify_style_update()
 
     def _ensure_layout(self) -> _Layout | None:
-        """The layout at the current width and styles, wrapped at least through the view and
-        the screen below it (the rest follows between frames)."""
+        """The layout at the current width and styles, wrapped at least through the view
+        (and `WRAP_AHEAD` screens below it)."""
         width = self.scrollable_content_region.width
         if width <= 0:
             return None
@@ -721,21 +724,26 @@ class LinkPage(ScrollView, can_focus=True, inherit_bindings=False):
             layout = self._layout = _Layout(width, styles)
         height = max(1, self.size.height)
         self._wrap_until(layout, line=round(self.scroll_y) + (1 + WRAP_AHEAD) * height)
-        if len(layout.block_lines) < len(self._blocks) and not self._wrapping:
-            self._wrapping = True
-            self.call_after_refresh(self._wrap_rest)
         return layout
 
-    def _wrap_rest(self) -> None:
-        """Wrap one slice of what remains of the page, and ask for the next after a frame."""
-        self._wrapping = False
+    def _wrap_rest_later(self) -> None:
+        """After the frame being drawn, wrap a slice of what remains of the page. Asked for
+        while drawing: asked for earlier, on a screen not yet shown, the slice would run
+        before that screen's first frame."""
         layout = self._layout
-        if layout is None or len(layout.block_lines) >= len(self._blocks):
-            return
-        self._wrap_until(layout, deadline=time.perf_counter() + WRAP_SLICE, resize=False)
-        if len(layout.block_lines) < len(self._blocks):
+        remaining = layout is not None and len(layout.block_lines) < len(self._blocks)
+        if remaining and not self._wrapping:
             self._wrapping = True
             self.call_after_refresh(self._wrap_rest)
+
+    def _wrap_rest(self) -> None:
+        """Wrap one slice of what remains of the page, then ask for the next."""
+        self._wrapping = False
+        layout = self._layout
+        if layout is None:
+            return
+        self._wrap_until(layout, deadline=time.perf_counter() + WRAP_SLICE, resize=False)
+        self._wrap_rest_later()
 
     def _stop_span(self, index: int) -> tuple[int, int]:
         """The first and last line of stop `index`, wrapping through its block if need be."""
@@ -861,7 +869,9 @@ class LinkPage(ScrollView, can_focus=True, inherit_bindings=False):
     def render_lines(self, crop):  # type: ignore[no-untyped-def]
         self._ensure_layout()
         self._apply_pending()
-        return super().render_lines(crop)
+        strips = super().render_lines(crop)
+        self._wrap_rest_later()
+        return strips
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
