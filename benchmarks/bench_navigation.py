@@ -28,6 +28,7 @@ import json
 import random
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -100,6 +101,23 @@ def _timed_openings(library: Any, refs: list[Any]) -> dict[str, list[float]]:
     return times
 
 
+def full_collections() -> tuple[list[float], Callable[[str, dict[str, int]], None]]:
+    """A list of the seconds each full garbage collection takes, and the `gc.callbacks` entry
+    that fills it."""
+    collections: list[float] = []
+    started_at: list[float] = []
+
+    def note(phase: str, info: dict[str, int]) -> None:
+        if info["generation"] != 2:
+            return
+        if phase == "start":
+            started_at.append(time.perf_counter())
+        elif started_at:
+            collections.append(time.perf_counter() - started_at.pop())
+
+    return collections, note
+
+
 def model_worker(root: Path, cache_folder: Path, openings: int) -> dict[str, Any]:
     """Model-side figures in this (fresh) process."""
     import gc
@@ -112,17 +130,7 @@ def model_worker(root: Path, cache_folder: Path, openings: int) -> dict[str, Any
     open_entity(library, refs[0])  # imports and first-use caches out of the way
 
     # Collections as they are without the freeze: full ones re-scan the whole library.
-    collections: list[float] = []
-    started_at: list[float] = []
-
-    def note(phase: str, info: dict[str, int]) -> None:
-        if info["generation"] != 2:
-            return
-        if phase == "start":
-            started_at.append(time.perf_counter())
-        elif started_at:
-            collections.append(time.perf_counter() - started_at.pop())
-
+    collections, note = full_collections()
     gc.callbacks.append(note)
     unfrozen = _timed_openings(library, refs)
     gc.collect()  # one full collection, as happens sooner or later: how long it stalls
@@ -228,16 +236,7 @@ def reader_worker(root: Path, rounds: int, pause: float) -> dict[str, Any]:
 
         app._display = recording_display  # type: ignore[method-assign]
         copy = ScreenCopy(*READER_SIZE)
-        collections: list[float] = []
-        started_at: list[float] = []
-
-        def note(phase: str, info: dict[str, int]) -> None:
-            if info["generation"] != 2:
-                return
-            if phase == "start":
-                started_at.append(time.perf_counter())
-            elif started_at:
-                collections.append(time.perf_counter() - started_at.pop())
+        collections, note = full_collections()
 
         timings: dict[str, list[tuple[float, float]]] = {}
         collected: list[float] = []
