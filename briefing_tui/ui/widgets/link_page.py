@@ -411,6 +411,7 @@ class LinkPage(ScrollView, can_focus=True, inherit_bindings=False):
         self._source = blocks if isinstance(blocks, tuple) else None
         self._hints = {}
         self.restore(position or PagePosition(cursor=0 if self._stops else None))
+        self.refresh()
 
     # Position, for history
 
@@ -426,12 +427,16 @@ class LinkPage(ScrollView, can_focus=True, inherit_bindings=False):
         cursor = position.cursor
         if cursor is not None and not 0 <= cursor < len(self._stops):
             cursor = 0 if self._stops else None
+        shown = (self._cursor, self._anchor, round(self.scroll_y))
         self._cursor = cursor
         self._anchor = position.anchor
         self._pending = PagePosition(cursor, position.scroll_y, position.anchor)
         self._reveal_anchor = False
         self._apply_pending()
-        self.refresh()
+        if self._pending is not None or shown != (cursor, self._anchor, round(self.scroll_y)):
+            # Only then: a refresh draws the whole page again, border and all, on the next
+            # frame (going back to a briefing restores every pane).
+            self.refresh()
 
     def show_anchor(self, ref: EntityRef) -> bool:
         """Scroll to the first block presenting `ref`, highlight it and put the cursor on its
