@@ -11,7 +11,7 @@ from functools import cached_property
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
@@ -20,6 +20,7 @@ from textual.worker import get_current_worker
 
 from ..model.refs import EntityRef
 from ..model.text import one_line, visible
+from .collector import QuietCollector
 from .messages import (
     EntityRequested,
     FilesChanged,
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
     from textual.command import Provider
 
     from ..model.library import Library
+    from .screens.dossier import DossierScreen
     from .screens.search import LibrarySearch, SearchResults
 
 WATCH_INTERVAL = 1.0
@@ -123,6 +125,8 @@ class BriefingApp(App[int]):
         """The library shown; replaced (never changed) by a reload."""
         self.history = ReadingHistory()
         self.main_screen = MainScreen()
+        self._dossier: DossierScreen | None = None
+        self._collector = QuietCollector()
         self._watch = watch
         self._watch_interval = watch_interval
         self._stop_watching = threading.Event()
@@ -131,6 +135,11 @@ class BriefingApp(App[int]):
         """True while the library shown is the part loaded so far (the rest is loading)."""
         self.last_search: SearchResults | None = None
         """The results of the last search opened, which n and N step through."""
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown)):
+            self._collector.input_seen()
+        await super().on_event(event)
 
     def notify(
         self,
@@ -157,6 +166,7 @@ class BriefingApp(App[int]):
     async def on_mount(self) -> None:
         # After the first frame, which has the progress bar alone: the rest of the main
         # screen, then the library, whose modules are not even imported before.
+        self._collector.start(self)
         self.call_after_refresh(self._start)
 
     @work(exclusive=True, group="start")
@@ -419,7 +429,20 @@ class BriefingApp(App[int]):
         if isinstance(self.screen, DossierScreen):
             self.screen.show_location(location)
         else:
-            self.push_screen(DossierScreen(location))
+            self.push_screen(self._dossier_screen(location))
+
+    def _dossier_screen(self, location: Location) -> DossierScreen:
+        """The one dossier screen, showing `location`: kept installed between visits, so
+        opening a dossier neither composes nor styles a screen again."""
+        screen = self._dossier
+        if screen is None:
+            from .screens.dossier import DossierScreen
+
+            screen = self._dossier = DossierScreen(location)
+            self.install_screen(screen, "dossier")
+        else:
+            screen.show_location(location)
+        return screen
 
     # Other views
 

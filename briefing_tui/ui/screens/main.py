@@ -117,9 +117,8 @@ class MainScreen(Screen[None]):
         hidden while the library loads."""
         if self._list is not None:
             return
-        from textual.widgets import Footer
-
         from ..widgets.briefing_list import BriefingList
+        from ..widgets.footer import KeyFooter
         from ..widgets.link_page import LinkPage
 
         library_list = BriefingList(id="library")
@@ -139,7 +138,9 @@ class MainScreen(Screen[None]):
             page.border_title = PANE_TITLES[name]
         panes = Container(*pages.values(), id="panes")
         reading = Vertical(tabs, Static(id="banner"), panes, id="reading")
-        await self.mount_all([Horizontal(library_list, reading, id="body"), Footer(compact=True)])
+        await self.mount_all(
+            [Horizontal(library_list, reading, id="body"), KeyFooter(compact=True)]
+        )
         self._list, self._pages = library_list, pages
         self._arrange()
         # The keys of this screen are usable now; and a footer mounted after the screen lists

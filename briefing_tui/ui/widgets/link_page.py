@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar
@@ -224,19 +226,65 @@ class Block:
         return "".join(text for text, _, _ in self.parts)
 
 
-@dataclass(slots=True)
+WRAP_AHEAD = 0
+"""Screens of lines wrapped beyond the bottom of the view before the first frame; the rest of
+the page is wrapped after it has been drawn, a slice at a time."""
+KEPT_PAGES = 8
+"""Pages (tuples of blocks) a page keeps wrapped after showing others, for going back."""
+WRAP_SLICE = 0.004
+"""Seconds of wrapping in one slice, between two frames."""
+
+
+@dataclass(slots=True, eq=False)
 class _Layout:
-    """A page wrapped at one width: its lines and where every stop and block fell."""
+    """A page wrapped at one width, block by block from the top: its lines so far and where
+    every stop and block of the blocks wrapped fell."""
 
     width: int
-    lines: list[Content]
-    line_block: list[int]
-    line_stops: list[list[tuple[int, int, int]]]
-    """Per line: (stop, start, end) in the line's character offsets."""
-    stop_lines: list[tuple[int, int]]
-    block_lines: list[tuple[int, int]]
     styles: tuple[Style, ...]
     """The styles wrapped into the lines: other styles (a new theme) mean wrapping afresh."""
+    lines: list[Content] = field(default_factory=list)
+    line_block: list[int] = field(default_factory=list)
+    line_stops: list[list[tuple[int, int, int]]] = field(default_factory=list)
+    """Per line: (stop, start, end) in the line's character offsets."""
+    stop_lines: list[tuple[int, int]] = field(default_factory=list)
+    """Per stop of the blocks wrapped: its first and last line."""
+    block_lines: list[tuple[int, int]] = field(default_factory=list)
+    """Per block wrapped: its first and last line."""
+    stop_styles: dict[Style, int] = field(default_factory=dict)
+    """The marker style of each stop wrapped, to find it again in the wrapped lines."""
+    published: int = -1
+    """The lines the page scrolls through so far (its virtual height)."""
+    strips: dict[int, tuple[tuple[int | None, Style, Style | None], Strip]] = field(
+        default_factory=dict
+    )
+    """Lines drawn, by line number, with what they were drawn with: the cursor on the line,
+    the line's style and the cursor's."""
+    strips_width: int = 0
+    """The width the strips were drawn at."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Shown:
+    """A page shown before, kept to be shown again as it was wrapped and drawn."""
+
+    source: tuple[Block, ...]
+    blocks: list[Block]
+    stops: list[Stop]
+    stop_block: list[int]
+    layout: _Layout | None
+
+
+@dataclass(frozen=True, slots=True)
+class _PageStyles:
+    """The styles a page draws with, in one state of its pseudo-classes."""
+
+    spans: tuple[Style, ...]
+    """Links, unresolved links and each role, as wrapped into the lines."""
+    cursor: Style
+    hint: Style
+    base: Style
+    anchor: Style
 
 
 class LinkPage(ScrollView, can_focus=True, inherit_bindings=False):
@@ -316,6 +364,10 @@ class LinkPage(ScrollView, can_focus=True, inherit_bindings=False):
         self._pending: PagePosition | None = None
         self._reveal_anchor = False
         self._hints: dict[int, str] = {}
+        self._wrapping = False
+        self._source: tuple[Block, ...] | None = None
+        self._recent: OrderedDict[int, _Shown] = OrderedDict()
+        self._style_cache: dict[tuple[int, ...], _PageStyles] = {}
         self.set_blocks(blocks)
 
     # The page's content
@@ -331,16 +383,35 @@ class LinkPage(ScrollView, can_focus=True, inherit_bindings=False):
         return self._stops
 
     def set_blocks(self, blocks: Iterable[Block], position: PagePosition | None = None) -> None:
-        """Show new blocks; restore `position` if given, else start at the top."""
-        self._blocks = list(blocks)
-        self._stops = []
-        self._stop_block = []
-        for index, block in enumerate(self._blocks):
-            self._stops.extend(block.stops)
-            self._stop_block.extend([index] * len(block.stops))
-        self._layout = None
+        """Show new blocks; restore `position` if given, else start at the top.
+
+        A tuple of blocks is taken as unchanging: shown again while the page still keeps it
+        among the last few shown, it keeps the lines already wrapped and drawn for it."""
+        if self._source is not None:
+            self._recent[id(self._source)] = _Shown(
+                self._source, self._blocks, self._stops, self._stop_block, self._layout
+            )
+            self._recent.move_to_end(id(self._source))
+            while len(self._recent) > KEPT_PAGES:
+                self._recent.popitem(last=False)
+        kept = self._recent.pop(id(blocks), None) if isinstance(blocks, tuple) else None
+        if kept is not None and kept.source is blocks:
+            self._blocks, self._stops, self._stop_block = kept.blocks, kept.stops, kept.stop_block
+            self._layout = kept.layout
+            if self._layout is not None:
+                self._layout.published = -1  # the page's size is this page's again
+        else:
+            self._blocks = list(blocks)
+            self._stops = []
+            self._stop_block = []
+            for index, block in enumerate(self._blocks):
+                self._stops.extend(block.stops)
+                self._stop_block.extend([index] * len(block.stops))
+            self._layout = None
+        self._source = blocks if isinstance(blocks, tuple) else None
         self._hints = {}
         self.restore(position or PagePosition(cursor=0 if self._stops else None))
+        self.refresh()
 
     # Position, for history
 
@@ -356,12 +427,16 @@ class LinkPage(ScrollView, can_focus=True, inherit_bindings=False):
         cursor = position.cursor
         if cursor is not None and not 0 <= cursor < len(self._stops):
             cursor = 0 if self._stops else None
+        shown = (self._cursor, self._anchor, round(self.scroll_y))
         self._cursor = cursor
         self._anchor = position.anchor
         self._pending = PagePosition(cursor, position.scroll_y, position.anchor)
         self._reveal_anchor = False
         self._apply_pending()
-        self.refresh()
+        if self._pending is not None or shown != (cursor, self._anchor, round(self.scroll_y)):
+            # Only then: a refresh draws the whole page again, border and all, on the next
+            # frame (going back to a briefing restores every pane).
+            self.refresh()
 
     def show_anchor(self, ref: EntityRef) -> bool:
         """Scroll to the first block presenting `ref`, highlight it and put the cursor on its
@@ -472,6 +547,9 @@ class LinkPage(ScrollView, can_focus=True, inherit_bindings=False):
 
     def action_last(self) -> None:
         """Go to the bottom, cursor on the last stop."""
+        layout = self._ensure_layout()
+        if layout is not None:
+            self._wrap_until(layout)
         self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True)
         if self._stops:
             self._cursor = len(self._stops) - 1
@@ -491,8 +569,11 @@ class LinkPage(ScrollView, can_focus=True, inherit_bindings=False):
     def follow(self, index: int) -> None:
         """Follow stop `index`: post `EntityRequested`, or say that it is unresolved."""
         stop = self._stops[index]
-        self._cursor = index
-        self.refresh()
+        if index != self._cursor:
+            # Only then: a frame drawn now would hold back, by up to a frame, the one that
+            # shows what the link opens.
+            self._cursor = index
+            self.refresh()
         if stop.ref is None:
             self.notify(f"unresolved link: {stop.target}", severity="warning", markup=False)
             return
@@ -521,18 +602,20 @@ class LinkPage(ScrollView, can_focus=True, inherit_bindings=False):
             if self._cursor is not None and self._cursor in visible:
                 start = self._cursor + 1
             else:
-                start = next((i for i in range(count) if layout.stop_lines[i][0] >= top), count)
+                start = next((i for i in range(count) if self._stop_span(i)[0] >= top), count)
             target = start if start < count else None
-            near = target is not None and layout.stop_lines[target][0] < bottom + height - 1
+            near = target is not None and self._stop_span(target)[0] < bottom + height - 1
         else:
             if self._cursor is not None and self._cursor in visible:
                 start = self._cursor - 1
             else:
+                # Stops not wrapped yet lie below the view, which is wrapped through.
+                wrapped = len(layout.stop_lines)
                 start = next(
-                    (i for i in reversed(range(count)) if layout.stop_lines[i][1] < bottom), -1
+                    (i for i in reversed(range(wrapped)) if layout.stop_lines[i][1] < bottom), -1
                 )
             target = start if start >= 0 else None
-            near = target is not None and layout.stop_lines[target][1] > top - height
+            near = target is not None and self._stop_span(target)[1] > top - height
         if target is not None and near:
             self._cursor = target
             self._scroll_to_stop(target)
@@ -543,10 +626,9 @@ class LinkPage(ScrollView, can_focus=True, inherit_bindings=False):
             self.scroll_to(y=top + direction, animate=False, immediate=True)
 
     def _scroll_to_stop(self, index: int | None) -> None:
-        layout = self._ensure_layout()
-        if index is None or layout is None:
+        if index is None or self._ensure_layout() is None:
             return
-        first, last = layout.stop_lines[index]
+        first, last = self._stop_span(index)
         self._scroll_to_lines(first, last)
 
     def _scroll_to_lines(self, first: int, last: int, *, top: bool = False) -> None:
@@ -571,9 +653,11 @@ class LinkPage(ScrollView, can_focus=True, inherit_bindings=False):
             self._reveal_anchor = False
             index = self._block_of(pending.anchor)
             if index is not None:
-                first, _ = layout.block_lines[index]
+                first, _ = self._wrap_until(layout, block=index).block_lines[index]
+                self._wrap_until(layout, line=first + (1 + WRAP_AHEAD) * self.size.height)
                 self.scroll_to(y=max(0, first - 1), animate=False, immediate=True)
                 return
+        self._wrap_until(layout, line=pending.scroll_y + (1 + WRAP_AHEAD) * self.size.height)
         self.scroll_to(y=pending.scroll_y, animate=False, immediate=True)
         if pending.cursor is not None and pending.cursor not in self.visible_stops():
             # The width changed since the position was saved: keep the cursor in sight.
@@ -610,109 +694,233 @@ class LinkPage(ScrollView, can_focus=True, inherit_bindings=False):
             style = style + Style(reverse=True)
         return style
 
-    def _span_styles(self) -> tuple[Style, ...]:
-        return tuple(self._part_style(name) for name in ("link", "unresolved", *ROLES))
+    def _styles(self) -> _PageStyles:
+        """The page's styles, worked out once per state of its pseudo-classes: every line
+        drawn asks for them, and working them out walks the CSS each time."""
+        key = self._pseudo_classes_cache_key
+        styles = self._style_cache.get(key)
+        if styles is None:
+            styles = _PageStyles(
+                spans=tuple(self._part_style(name) for name in ("link", "unresolved", *ROLES)),
+                cursor=self._part_style("cursor"),
+                hint=self._part_style("hint"),
+                base=self.get_visual_style(),
+                anchor=self.get_visual_style("link-page--anchor"),
+            )
+            self._style_cache[key] = styles
+        return styles
+
+    def notify_style_update(self) -> None:
+        self._style_cache.clear()
+        super().notify_style_update()
 
     def _ensure_layout(self) -> _Layout | None:
+        """The layout at the current width and styles, wrapped at least through the view
+        (and `WRAP_AHEAD` screens below it)."""
         width = self.scrollable_content_region.width
         if width <= 0:
             return None
-        styles = self._span_styles()
+        styles = self._styles().spans
         layout = self._layout
-        if layout is not None and layout.width == width and layout.styles == styles:
-            return layout
-        if layout is not None and self._pending is None:
-            # Rewrapping moves lines: keep the cursor and roughly the scroll offset.
-            self._pending = PagePosition(self._cursor, round(self.scroll_y), self._anchor)
-        self._layout = self._wrap(width, styles)
-        virtual_size = Size(width, len(self._layout.lines))
-        if virtual_size != self.virtual_size:
-            self.virtual_size = virtual_size
-            self._scroll_update(virtual_size)
-        return self._layout
-
-    def _wrap(self, width: int, styles: tuple[Style, ...]) -> _Layout:
-        link_style, unresolved_style, *rest = styles
-        role_styles = dict(zip(ROLES, rest, strict=True))
-        layout = _Layout(width, [], [], [], [], [], styles)
-        stop_base = 0
-        stop_styles: dict[Style, int] = {}
-        for block_index, block in enumerate(self._blocks):
-            if block_index and block.gap:
-                for _ in range(block.gap):
-                    layout.lines.append(Content(""))
-                    layout.line_block.append(block_index)
-                    layout.line_stops.append([])
-            text: list[str] = []
-            spans: list[Span] = []
-            labels: dict[int, int] = {}
-            offset = 0
-            for part_text, role, stop in block.parts:
-                end = offset + len(part_text)
-                if stop is not None:
-                    resolved = block.stops[stop].ref is not None
-                    spans.append(Span(offset, end, link_style if resolved else unresolved_style))
-                    marker = Style.from_meta({"stop": stop_base + stop})
-                    stop_styles[marker] = stop_base + stop
-                    spans.append(Span(offset, end, marker))
-                elif role:
-                    spans.append(Span(offset, end, role_styles[role]))
-                    if role == "label":
-                        labels[offset] = end
-                text.append(part_text)
-                offset = end
-            content = Content("".join(text), spans)
-            plain = content.plain
-            indent = min(block.indent, max(0, width - 10))
-            room = max(1, width - indent)
-            first_line = len(layout.lines)
-            start = 0
-            for written in plain.split("\n"):
-                end = start + len(written)
-                hang = hanging_indent(plain, start, end, labels, room)
-                for line in wrap_hanging(content[start:end], room, hang):
-                    if indent:
-                        line = line.pad_left(indent)
-                    found = [
-                        (stop_styles[span.style], span.start, span.end)
-                        for span in line.spans
-                        if isinstance(span.style, Style) and span.style in stop_styles
-                    ]
-                    layout.lines.append(line)
-                    layout.line_block.append(block_index)
-                    layout.line_stops.append(found)
-                start = end + 1
-            layout.block_lines.append((first_line, len(layout.lines) - 1))
-            stop_base += len(block.stops)
-        layout.stop_lines = [(0, 0)] * len(self._stops)
-        seen: set[int] = set()
-        for line_no, found in enumerate(layout.line_stops):
-            for stop, _, _ in found:
-                if stop in seen:
-                    layout.stop_lines[stop] = (layout.stop_lines[stop][0], line_no)
-                else:
-                    seen.add(stop)
-                    layout.stop_lines[stop] = (line_no, line_no)
-        for stop in range(len(self._stops)):
-            if stop not in seen:  # wrapped away entirely (an empty label): use its block
-                layout.stop_lines[stop] = layout.block_lines[self._stop_block[stop]]
+        if layout is None or layout.width != width or layout.styles != styles:
+            if layout is not None and self._pending is None:
+                # Rewrapping moves lines: keep the cursor and roughly the scroll offset.
+                self._pending = PagePosition(self._cursor, round(self.scroll_y), self._anchor)
+            layout = self._layout = _Layout(width, styles)
+        height = max(1, self.size.height)
+        self._wrap_until(layout, line=round(self.scroll_y) + (1 + WRAP_AHEAD) * height)
         return layout
+
+    def _wrap_rest_later(self) -> None:
+        """After the frame being drawn, wrap a slice of what remains of the page. Asked for
+        while drawing: asked for earlier, on a screen not yet shown, the slice would run
+        before that screen's first frame."""
+        layout = self._layout
+        remaining = layout is not None and len(layout.block_lines) < len(self._blocks)
+        if remaining and not self._wrapping:
+            self._wrapping = True
+            self.call_after_refresh(self._wrap_rest)
+
+    def _wrap_rest(self) -> None:
+        """Wrap one slice of what remains of the page, then ask for the next."""
+        self._wrapping = False
+        layout = self._layout
+        if layout is None:
+            return
+        self._wrap_until(layout, deadline=time.perf_counter() + WRAP_SLICE, resize=False)
+        self._wrap_rest_later()
+
+    def _stop_span(self, index: int) -> tuple[int, int]:
+        """The first and last line of stop `index`, wrapping through its block if need be."""
+        layout = self._layout
+        assert layout is not None
+        if index >= len(layout.stop_lines):
+            self._wrap_until(layout, block=self._stop_block[index])
+        return layout.stop_lines[index]
+
+    def _wrap_until(
+        self,
+        layout: _Layout,
+        *,
+        line: int | None = None,
+        block: int | None = None,
+        deadline: float | None = None,
+        resize: bool = True,
+    ) -> _Layout:
+        """Wrap more blocks into `layout`: until it has more than `line` lines, or holds
+        `block`, or the time is past `deadline`; with none of them, the whole page. The
+        scrollable size takes in the lines asked for, unless `resize` is False (wrapping in
+        the background), and the whole page once it is wrapped."""
+        blocks = self._blocks
+        count = len(layout.block_lines)
+        while count < len(blocks):
+            if line is not None and len(layout.lines) > line:
+                break
+            if block is not None and count > block:
+                break
+            if deadline is not None and time.perf_counter() > deadline:
+                break
+            self._wrap_block(layout, count)
+            count += 1
+        if layout is not self._layout:
+            return layout
+        # The scrollable size grows only as far as someone looks, and to the whole page once
+        # it is all wrapped: every new size redraws the page.
+        shown = layout.published
+        if count >= len(blocks):
+            needed = len(layout.lines)
+        elif not resize:
+            return layout
+        elif line is not None:
+            needed = min(len(layout.lines), line + 1)
+        elif block is not None and layout.block_lines:
+            needed = layout.block_lines[min(block, count - 1)][1] + 1
+        else:
+            needed = shown
+        if shown < needed or (count >= len(blocks) and shown != needed):
+            layout.published = len(layout.lines)
+            virtual_size = Size(layout.width, layout.published)
+            if virtual_size != self.virtual_size:
+                self.virtual_size = virtual_size
+                self._scroll_update(virtual_size)
+        return layout
+
+    def _wrap_block(self, layout: _Layout, block_index: int) -> None:
+        """Wrap the next block of the page into `layout`."""
+        link_style, unresolved_style, *rest = layout.styles
+        role_styles = dict(zip(ROLES, rest, strict=True))
+        width = layout.width
+        stop_styles = layout.stop_styles
+        block = self._blocks[block_index]
+        stop_base = len(layout.stop_lines)
+        if block_index and block.gap:
+            for _ in range(block.gap):
+                layout.lines.append(Content(""))
+                layout.line_block.append(block_index)
+                layout.line_stops.append([])
+        text: list[str] = []
+        spans: list[Span] = []
+        labels: dict[int, int] = {}
+        offset = 0
+        for part_text, role, stop in block.parts:
+            end = offset + len(part_text)
+            if stop is not None:
+                resolved = block.stops[stop].ref is not None
+                spans.append(Span(offset, end, link_style if resolved else unresolved_style))
+                marker = Style.from_meta({"stop": stop_base + stop})
+                stop_styles[marker] = stop_base + stop
+                spans.append(Span(offset, end, marker))
+            elif role:
+                spans.append(Span(offset, end, role_styles[role]))
+                if role == "label":
+                    labels[offset] = end
+            text.append(part_text)
+            offset = end
+        content = Content("".join(text), spans)
+        plain = content.plain
+        indent = min(block.indent, max(0, width - 10))
+        room = max(1, width - indent)
+        first_line = len(layout.lines)
+        start = 0
+        for written in plain.split("\n"):
+            end = start + len(written)
+            hang = hanging_indent(plain, start, end, labels, room)
+            for line in wrap_hanging(content[start:end], room, hang):
+                if indent:
+                    line = line.pad_left(indent)
+                found = [
+                    (stop_styles[span.style], span.start, span.end)
+                    for span in line.spans
+                    if isinstance(span.style, Style) and span.style in stop_styles
+                ]
+                layout.lines.append(line)
+                layout.line_block.append(block_index)
+                layout.line_stops.append(found)
+            start = end + 1
+        last_line = len(layout.lines) - 1
+        layout.block_lines.append((first_line, last_line))
+        # A stop wrapped away entirely (an empty label) falls back on its block's lines.
+        spans_of: list[tuple[int, int] | None] = [None] * len(block.stops)
+        for line_no in range(first_line, last_line + 1):
+            for stop, _, _ in layout.line_stops[line_no]:
+                known = spans_of[stop - stop_base]
+                spans_of[stop - stop_base] = (
+                    (line_no, line_no) if known is None else (known[0], line_no)
+                )
+        layout.stop_lines.extend(
+            (first_line, last_line) if found is None else found for found in spans_of
+        )
 
     def render_lines(self, crop):  # type: ignore[no-untyped-def]
         self._ensure_layout()
         self._apply_pending()
-        return super().render_lines(crop)
+        strips = super().render_lines(crop)
+        self._wrap_rest_later()
+        return strips
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        base = self.get_visual_style()
+        styles = self._styles()
         layout = self._ensure_layout()
         line_no = round(self.scroll_y) + y
         if layout is None or line_no >= len(layout.lines):
-            return Strip.blank(width, base.rich_style)
+            return Strip.blank(width, styles.base.rich_style)
+        selection = self.text_selection
+        selected = None if selection is None else selection.get_span(line_no)
+        if self._hints or selected is not None:
+            return self._render_line(layout, styles, line_no, width, selected)
+        # A line is drawn again only when its text or the styles it is drawn in changed:
+        # moving the cursor, focusing the page or coming back to it redraws every visible
+        # line, most of them as they were.
+        cursor = next(
+            (stop for stop, _, _ in layout.line_stops[line_no] if stop == self._cursor), None
+        )
+        base = styles.anchor if self._in_anchor(layout, line_no) else styles.base
+        drawn_with = (cursor, base, None if cursor is None else styles.cursor)
+        strips = layout.strips
+        if layout.strips_width != width:
+            layout.strips_width = width
+            strips.clear()
+        cached = strips.get(line_no)
+        if cached is not None and cached[0] == drawn_with:
+            return cached[1]
+        strip = self._render_line(layout, styles, line_no, width, None)
+        strips[line_no] = (drawn_with, strip)
+        return strip
+
+    def _in_anchor(self, layout: _Layout, line_no: int) -> bool:
         block = self._blocks[layout.line_block[line_no]]
-        if self._anchor is not None and block.anchor == self._anchor:
-            base = self.get_visual_style("link-page--anchor")
+        return self._anchor is not None and block.anchor == self._anchor
+
+    def _render_line(
+        self,
+        layout: _Layout,
+        styles: _PageStyles,
+        line_no: int,
+        width: int,
+        selected: tuple[int, int] | None,
+    ) -> Strip:
+        base = styles.anchor if self._in_anchor(layout, line_no) else styles.base
         line = layout.lines[line_no]
         if self._hints:
             # The cursor is not drawn while hints are: a reversed cursor beside a reversed
@@ -723,14 +931,13 @@ class LinkPage(ScrollView, can_focus=True, inherit_bindings=False):
                 if (label := self._hints.get(stop)) and layout.stop_lines[stop][0] == line_no
             ]
             if badges:
-                line = with_badges(line, badges, self._part_style("hint"), width)
+                line = with_badges(line, badges, styles.hint, width)
         elif self._cursor is not None:
             for stop, start, end in layout.line_stops[line_no]:
                 if stop == self._cursor:
-                    line = line.stylize(self._part_style("cursor"), start, end)
-        selection = self.text_selection
-        if selection is not None and (span := selection.get_span(line_no)) is not None:
-            start, end = span
+                    line = line.stylize(styles.cursor, start, end)
+        if selected is not None:
+            start, end = selected
             end = len(line.plain) if end == -1 else end
             line = line.stylize(self.screen.get_visual_style("screen--selection"), start, end)
         segments = line.render_segments(base)
@@ -745,6 +952,7 @@ class LinkPage(ScrollView, can_focus=True, inherit_bindings=False):
         layout = self._ensure_layout()
         if layout is None:
             return None
+        self._wrap_until(layout)
         return selection.extract("\n".join(line.plain for line in layout.lines)), "\n"
 
     def selection_updated(self, selection: Selection | None) -> None:
