@@ -26,13 +26,13 @@ import scale_library as scale  # noqa: E402
 FULL = {
     "bench_load.py": ["--sizes", "100,1000,2000,5000", "--rounds", "5"],
     "bench_memory.py": ["--sizes", "100,1000,2000,5000"],
-    "bench_navigation.py": ["--sizes", "100,1000,2000,5000", "--openings", "100"],
+    "bench_navigation.py": ["--sizes", "100,1000,2000,5000", "--openings", "100", "--rounds", "5"],
     "bench_first_paint.py": ["--sizes", "1000,2000,5000", "--runs", "5"],
 }
 QUICK = {
     "bench_load.py": ["--sizes", "100,2000", "--rounds", "1"],
     "bench_memory.py": ["--sizes", "100,2000"],
-    "bench_navigation.py": ["--sizes", "2000", "--openings", "50", "--presses", "5"],
+    "bench_navigation.py": ["--sizes", "2000", "--openings", "50", "--rounds", "3"],
     "bench_first_paint.py": ["--sizes", "2000", "--runs", "3"],
 }
 
