@@ -581,7 +581,9 @@ class Library:
 
         # Indexes hold plain tuples; queries turn the few they return into public objects.
         # Backlinks are made from the event, question and relation indexes when asked for;
-        # `_mentions` holds only the rest: prose links and citations.
+        # `_mentions` holds only the rest: prose links and citations, except those that name a
+        # source of their own briefing (most citations): `_own_mentions` finds those again
+        # from the one briefing when asked.
         self._mentions: dict[Key, dict[tuple[Key, str | None, str, str], None]] = defaultdict(dict)
         self._mentioning: dict[Key, dict[str, None]] = defaultdict(dict)
         # (date sort key, briefing, event, role): appended newest briefing first and in file
@@ -743,7 +745,8 @@ class Library:
                 if key is None:
                     warnings.append((loc, "warning", f"unresolved link [[{visible(target)}]]"))
                     continue
-                mentions[key][source, bid, name, "linked from"] = None
+                if key[2] != bid or key[0] != "source":  # else found when asked for
+                    mentions[key][source, bid, name, "linked from"] = None
                 if key[0] in global_kinds and (key[0] != "briefing" or key[1] != bid):
                     mentioning[key][bid] = None
 
@@ -755,7 +758,8 @@ class Library:
                 if key is None or key[0] != "source":
                     unresolved((*loc, index), "citation", ref)
                     continue
-                mentions[key][fact] = None
+                if key[2] != bid:  # a source of this briefing: found when asked for
+                    mentions[key][fact] = None
 
         def appears(key: Key, event: Event, role: str | None) -> None:
             if key[0] in global_kinds and (key[0] != "briefing" or key[1] != bid):
@@ -994,9 +998,86 @@ class Library:
             found[Mention(question_ref, briefing, "about", "question about")] = None
         for label, other, _, _, _, briefing in self._incoming.get(key, ()):
             found[Mention(EntityRef("actor", other), briefing, "relations", label)] = None
-        for source, briefing, name, label in self._mentions.get(key, ()):
+        for source, briefing, name, label in self._mentions_of(key):
             found[Mention(EntityRef(*source), briefing, name, label)] = None  # type: ignore[arg-type]
         return list(found)
+
+    def _mentions_of(self, key: Key) -> Iterator[tuple[Key, str | None, str, str]]:
+        """The prose links and citations naming `key`, in the order linking met them: newest
+        briefing first, file order within one, registries last."""
+        stored = self._mentions.get(key, {})
+        owner = key[2] if key[0] == "source" else None
+        briefing = self.briefings.get(owner) if owner is not None else None
+        if briefing is None or owner is None:
+            yield from stored
+            return
+        rank = self._rank[owner]
+        ranks = self._rank
+        own = False
+        for fact in stored:
+            if not own and (fact[1] is None or ranks.get(fact[1], -1) > rank):
+                own = True
+                yield from self._own_mentions(briefing, key)
+            yield fact
+        if not own:
+            yield from self._own_mentions(briefing, key)
+
+    def _own_mentions(
+        self, briefing: Briefing, key: Key
+    ) -> Iterator[tuple[Key, str | None, str, str]]:
+        """The links and citations of `briefing` that name `key`, one of its own sources, in
+        the order `_link_briefing` walks them (which does not index them)."""
+        bid = briefing.id
+        find = self._find
+        local = self._local[bid]
+        seen: set[tuple[Key, str]] = set()
+
+        def prose(text: str | None, source: Key, name: str) -> Iterator[tuple[Key, str, str, str]]:
+            if (
+                text
+                and "[[" in text
+                and (source, name) not in seen
+                and any(find(target, bid) == key for target in link_targets(text))
+            ):
+                seen.add((source, name))
+                yield (source, bid, name, "linked from")
+
+        def cite(citations: Sequence[Citation], source: Key) -> Iterator[tuple[Key, str, str, str]]:
+            if (source, "sources") in seen:
+                return
+            for citation in citations:
+                ref = citation.ref
+                hit = local.get(ref) if "#" not in ref else find(ref, bid, ("source",))
+                if hit == key:
+                    seen.add((source, "sources"))
+                    yield (source, bid, "sources", "cited by")
+                    return
+
+        here: Key = ("briefing", bid, None)
+        yield from prose(briefing.summary, here, "summary")
+        for judgment in briefing.judgments:
+            ref: Key = ("judgment", judgment.id, bid) if judgment.id else here
+            yield from prose(judgment.text, ref, "judgments")
+            yield from cite(judgment.sources, ref)
+        for actor in briefing.actors:
+            ref = ("actor", actor.id, None)
+            yield from prose(actor.profile, ref, "profile")
+            for relation in actor.relations:
+                yield from prose(relation.note, ref, "note")
+                yield from cite(relation.sources, ref)
+        for event in briefing.timeline:
+            ref = ("event", event.id, bid)
+            yield from prose(event.description, ref, "description")
+            if event.fatalities:
+                yield from prose(event.fatalities.note, ref, "fatalities")
+            yield from cite(event.sources, ref)
+        for question in briefing.questions:
+            ref = ("question", question.id, bid)
+            yield from prose(question.text, ref, "text")
+            for claim in question.claims:
+                yield from prose(claim.text, ref, "claims")
+                yield from cite(claim.sources, ref)
+            yield from prose(question.answer, ref, "answer")
 
 
 def _ref_of(key: Key | None) -> EntityRef | None:
