@@ -219,6 +219,18 @@ SiteKind = Literal["event-actor", "event-place", "about", "relation", "citation"
 Key = tuple[str, str, str | None]
 """An entity as (kind, id, briefing): the fields of an EntityRef as a tuple, cheap to hash."""
 
+Local = Actor | Place | Event | Question | Source | Judgment
+"""An entity a briefing defines."""
+
+_KIND_OF: dict[type, EntityKind] = {
+    Actor: "actor",
+    Place: "place",
+    Event: "event",
+    Question: "question",
+    Source: "source",
+    Judgment: "judgment",
+}
+
 _EXPECTS: dict[SiteKind, tuple[str, ...]] = {
     "event-actor": ("actor",),
     "event-place": ("place",),
@@ -571,8 +583,9 @@ class Library:
 
         self._newest = sorted(self.briefings.values(), key=_newest_first_key)
         self._rank = {b.id: rank for rank, b in enumerate(self._newest)}
-        self._local: dict[str, dict[str, Key]] = {}
-        self._objects: dict[Key, object] = {}
+        # A briefing's entities by id (the first of an id wins), the objects themselves: their
+        # keys are made when asked for, not held (tens of thousands of tuples).
+        self._local: dict[str, dict[str, Local]] = {}
         self._timelines: dict[str, list[Event]] = {}
         self._event_dates: dict[tuple[str, str], tuple[int, str, int]] = {}
         sort_keys: dict[str, tuple[int, int, int]] = {}
@@ -581,9 +594,9 @@ class Library:
 
         # Indexes hold plain tuples; queries turn the few they return into public objects.
         # Backlinks are made from the event, question and relation indexes when asked for;
-        # `_mentions` holds only the rest: prose links and citations, except those that name a
-        # source of their own briefing (most citations): `_own_mentions` finds those again
-        # from the one briefing when asked.
+        # `_mentions` holds only the rest: prose links and citations, except those that name an
+        # entity of their own briefing (most citations, many links): `_own_mentions` finds
+        # those again in the one briefing when asked.
         self._mentions: dict[Key, dict[tuple[Key, str | None, str, str], None]] = defaultdict(dict)
         self._mentioning: dict[Key, dict[str, None]] = defaultdict(dict)
         # (date sort key, briefing, event, role): appended newest briefing first and in file
@@ -643,25 +656,19 @@ class Library:
         """Index a briefing's own entities and order its timeline; `sort_keys` holds the sort
         keys of dates already seen (a library repeats its dates)."""
         bid = briefing.id
-        table: dict[str, Key] = {}
-        groups: tuple[tuple[str, Sequence[Any]], ...] = (
-            ("actor", briefing.actors),
-            ("place", briefing.places),
-            ("event", briefing.timeline),
-            ("question", briefing.questions),
-            ("source", briefing.sources),
-            ("judgment", briefing.judgments),
+        table: dict[str, Local] = {}
+        groups: tuple[Sequence[Local], ...] = (
+            briefing.actors,
+            briefing.places,
+            briefing.timeline,
+            briefing.questions,
+            briefing.sources,
+            briefing.judgments,
         )
-        for kind, items in groups:
+        for items in groups:
             for item in items:
-                if item.id is None or item.id in table:
-                    continue
-                if kind in ("actor", "place"):
-                    table[item.id] = (kind, item.id, None)
-                else:
-                    key: Key = (kind, item.id, bid)
-                    table[item.id] = key
-                    self._objects[key] = item
+                if item.id is not None and item.id not in table:
+                    table[item.id] = item
         self._local[bid] = table
         keyed = []
         for i, event in enumerate(briefing.timeline):
@@ -745,7 +752,7 @@ class Library:
                 if key is None:
                     warnings.append((loc, "warning", f"unresolved link [[{visible(target)}]]"))
                     continue
-                if key[2] != bid or key[0] != "source":  # else found when asked for
+                if key[2] != bid:  # an entity of this briefing: found when asked for
                     mentions[key][source, bid, name, "linked from"] = None
                 if key[0] in global_kinds and (key[0] != "briefing" or key[1] != bid):
                     mentioning[key][bid] = None
@@ -754,8 +761,11 @@ class Library:
             fact = (source, bid, "sources", "cited by")
             for index, citation in enumerate(citations):
                 ref = citation.ref
-                key = local.get(ref) if "#" not in ref else find(ref, bid, ("source",))
-                if key is None or key[0] != "source":
+                if "#" in ref:
+                    key = find(ref, bid, ("source",))
+                else:
+                    key = ("source", ref, bid) if type(local.get(ref)) is Source else None
+                if key is None:
                     unresolved((*loc, index), "citation", ref)
                     continue
                 if key[2] != bid:  # a source of this briefing: found when asked for
@@ -805,8 +815,9 @@ class Library:
                 prose(event.description, ("timeline", i, "description"), ref, "description")
             for k, actor_ref in enumerate(event.actors):
                 target = actor_ref.ref
-                key = local.get(target) if "#" not in target else None
-                if key is None or key[0] != "actor":
+                if "#" not in target and type(local.get(target)) is Actor:
+                    key = ("actor", target, None)
+                else:
                     key = find(target, bid, event_actor)
                 if key is None:
                     unresolved(("timeline", i, "actors", k), "event-actor", target)
@@ -858,11 +869,13 @@ class Library:
             if not local:
                 return ("briefing", head, None) if "briefing" in kinds else None
             hit = table.get(local)
-            return hit if hit is not None and hit[0] in kinds else None
+            return None if hit is None else _local_key(hit, head, kinds)
         if context is not None:
             hit = self._local.get(context, {}).get(target)
-            if hit is not None and hit[0] in kinds:
-                return hit
+            if hit is not None:
+                key = _local_key(hit, context, kinds)
+                if key is not None:
+                    return key
         if target in self.actors and "actor" in kinds:
             return ("actor", target, None)
         if target in self.places and "place" in kinds:
@@ -923,7 +936,9 @@ class Library:
             return self.actors.get(ref.id)
         if ref.kind == "place":
             return self.places.get(ref.id)
-        return self._objects.get((ref.kind, ref.id, ref.briefing))
+        table = self._local.get(ref.briefing) if ref.briefing is not None else None
+        item = table.get(ref.id) if table is not None else None
+        return item if item is not None and _KIND_OF[type(item)] == ref.kind else None
 
     def title_of(self, ref: EntityRef) -> str:
         """A one-line name for the entity (raw text: pass it through `text.visible` to show)."""
@@ -1006,7 +1021,7 @@ class Library:
         """The prose links and citations naming `key`, in the order linking met them: newest
         briefing first, file order within one, registries last."""
         stored = self._mentions.get(key, {})
-        owner = key[2] if key[0] == "source" else None
+        owner = key[2]
         briefing = self.briefings.get(owner) if owner is not None else None
         if briefing is None or owner is None:
             yield from stored
@@ -1025,7 +1040,7 @@ class Library:
     def _own_mentions(
         self, briefing: Briefing, key: Key
     ) -> Iterator[tuple[Key, str | None, str, str]]:
-        """The links and citations of `briefing` that name `key`, one of its own sources, in
+        """The links and citations of `briefing` that name `key`, one of its own entities, in
         the order `_link_briefing` walks them (which does not index them)."""
         bid = briefing.id
         find = self._find
@@ -1047,7 +1062,10 @@ class Library:
                 return
             for citation in citations:
                 ref = citation.ref
-                hit = local.get(ref) if "#" not in ref else find(ref, bid, ("source",))
+                if "#" in ref:
+                    hit = find(ref, bid, ("source",))
+                else:
+                    hit = ("source", ref, bid) if type(local.get(ref)) is Source else None
                 if hit == key:
                     seen.add((source, "sources"))
                     yield (source, bid, "sources", "cited by")
@@ -1078,6 +1096,15 @@ class Library:
                 yield from prose(claim.text, ref, "claims")
                 yield from cite(claim.sources, ref)
             yield from prose(question.answer, ref, "answer")
+
+
+def _local_key(item: Local, briefing: str, kinds: tuple[str, ...]) -> Key | None:
+    """The key of an entity defined in `briefing`, if of one of `kinds` (an actor or place
+    defined there is the library-wide one)."""
+    kind = _KIND_OF[type(item)]
+    if kind not in kinds:
+        return None
+    return (kind, item.id, None if kind in GLOBAL_KINDS else briefing)  # type: ignore[return-value]
 
 
 def _ref_of(key: Key | None) -> EntityRef | None:
