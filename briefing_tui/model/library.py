@@ -587,7 +587,6 @@ class Library:
         # keys are made when asked for, not held (tens of thousands of tuples).
         self._local: dict[str, dict[str, Local]] = {}
         self._timelines: dict[str, list[Event]] = {}
-        self._event_dates: dict[tuple[str, str], tuple[int, str, int]] = {}
         sort_keys: dict[str, tuple[int, int, int]] = {}
         for briefing in self.briefings.values():
             self._index_locals(briefing, sort_keys)
@@ -599,9 +598,11 @@ class Library:
         # those again in the one briefing when asked.
         self._mentions: dict[Key, dict[tuple[Key, str | None, str, str], None]] = defaultdict(dict)
         self._mentioning: dict[Key, dict[str, None]] = defaultdict(dict)
-        # (date sort key, briefing, event, role): appended newest briefing first and in file
-        # order, so a stable sort by date alone gives date, then briefing, then file order.
-        self._events_of: dict[Key, list[tuple[Any, str, Event, str | None]]] = defaultdict(list)
+        # Appearances as one flat tuple per entity, not a tuple each (an event has three on
+        # average): briefing, event, role, in date order. While linking, `appearing` holds date
+        # sort key, briefing, event, role, appended newest briefing first and in file order,
+        # so a stable sort by date alone gives date, then briefing, then file order.
+        appearing: defaultdict[Key, list[Any]] = defaultdict(list)
         self._questions_about: dict[Key, list[tuple[str, Question]]] = defaultdict(list)
         self._outgoing: dict[Key, list[tuple[str, str, Relation, str, bool]]] = defaultdict(list)
         # Incoming views also keep the briefing the relation is written in (None: a registry).
@@ -617,17 +618,20 @@ class Library:
             for place in briefing.places:
                 self._mentioning["place", place.id, None][briefing.id] = None
             warnings = [] if _is_stale(document) else problems.setdefault(here, [])
-            self._link_briefing(briefing, warnings)
+            self._link_briefing(briefing, warnings, sort_keys, appearing)
         for here, document in registries:
             assert document.registry is not None
             stale = _is_stale(document)
             for i, actor in enumerate(document.registry.actors):
                 for site in _actor_sites(actor, ("actors", i)):
-                    warning = self._follow(site, None, document.display_path)
+                    warning = self._follow(site, document.display_path)
                     if warning and not stale:
                         problems.setdefault(here, []).append((site[2], "warning", warning))
-        for appearances in self._events_of.values():
-            appearances.sort(key=itemgetter(0))
+        self._events_of: dict[Key, tuple[Any, ...]] = {}
+        for key, flat in appearing.items():
+            rows = zip(flat[::4], flat[1::4], flat[2::4], flat[3::4], strict=True)
+            ordered = sorted(rows, key=itemgetter(0))
+            self._events_of[key] = tuple(value for row in ordered for value in row[1:])
 
         self.documents = []
         for index, document in enumerate(self._loaded):
@@ -676,8 +680,6 @@ class Library:
             if date_key is None:
                 date_key = sort_keys[event.date] = dates.parse(event.date).sort_key()
             keyed.append((date_key, i, event))
-        for date_key, _, event in keyed:
-            self._event_dates.setdefault((bid, event.id), date_key)
         self._timelines[bid] = [event for _, _, event in sorted(keyed)]
 
     def _positions(self, document: Document, locs: list[Loc]) -> dict[Loc, tuple[int, int]]:
@@ -690,53 +692,50 @@ class Library:
         self._located[document.path] = known
         return known
 
-    def _follow(self, site: Site, briefing: str | None, origin: str) -> str | None:
-        """Resolve one reference and index it; the warning to give when it names nothing."""
-        kind, target, _, source, name, label, holder, role = site
+    def _follow(self, site: Site, origin: str) -> str | None:
+        """Resolve one reference of an actor registry (`origin`) and index it; the warning to
+        give when it names nothing."""
+        kind, target, _, source, name, label, holder, _ = site
         if kind == "relation":
             self._outgoing[source].append((holder.kind, target, holder, origin, True))
-        elif kind == "citation" and briefing is None:
+        elif kind == "citation":
             return (
                 f"unresolved reference {visible(target)!r}: "
                 "an actor registry has no sources to cite"
             )
-        key = self._find(target, briefing, _EXPECTS[kind])
+        key = self._find(target, None, _EXPECTS[kind])
         if key is None:
             if kind == "link":
                 return f"unresolved link [[{visible(target)}]]"
             return f"unresolved reference {visible(target)!r}: {_UNRESOLVED_REASON[kind]}"
-        if kind == "link" or kind == "citation":
-            self._mentions[key][source, briefing, name, label] = None
+        if kind == "link":
+            self._mentions[key][source, None, name, label] = None
         elif kind == "relation":
-            self._incoming[key].append((label, source[1], holder, origin, False, briefing))
-        if briefing is None or kind == "citation":
-            return None
-        if key[0] in GLOBAL_KINDS and (key[0] != "briefing" or key[1] != briefing):
-            self._mentioning[key][briefing] = None
-        if kind == "event-actor" or kind == "event-place":
-            appearances = self._events_of[key]
-            if not appearances or appearances[-1][2] is not holder:
-                date_key = self._event_dates[briefing, holder.id]
-                appearances.append((date_key, briefing, holder, role))
-        elif kind == "about":
-            questions = self._questions_about[key]
-            if not questions or questions[-1][1] is not holder:
-                questions.append((briefing, holder))
+            self._incoming[key].append((label, source[1], holder, origin, False, None))
         return None
 
-    def _link_briefing(self, briefing: Briefing, warnings: list[tuple[Loc, Severity, str]]) -> None:
+    def _link_briefing(
+        self,
+        briefing: Briefing,
+        warnings: list[tuple[Loc, Severity, str]],
+        sort_keys: Mapping[str, tuple[int, int, int]],
+        appearing: defaultdict[Key, list[Any]],
+    ) -> None:
         """Resolve and index every link and reference of a briefing, in file order, as
         `_follow` does for the sites of a registry's actors, without making a site tuple and a
         call for each (a large library has hundreds of thousands: this is most of linking).
-        Warnings for what names nothing go to `warnings`."""
+        Warnings for what names nothing go to `warnings`; `sort_keys` holds the sort key of
+        each date of its events; `appearing` gains the appearances of actors and places in its
+        events (see `_link`)."""
         bid = briefing.id
         here: Key = ("briefing", bid, None)
         find = self._find
         local = self._local[bid]
         mentions = self._mentions
         mentioning = self._mentioning
-        events_of = self._events_of
-        event_dates = self._event_dates
+        event_dates: dict[str, tuple[int, int, int]] = {}  # the first event of an id wins
+        for event in briefing.timeline:
+            event_dates.setdefault(event.id, sort_keys[event.date])
         global_kinds = GLOBAL_KINDS
         # Inlined below where it runs for every reference: whether a key, once found, makes
         # this briefing one that mentions it (an entity of its own, or itself, does not).
@@ -774,9 +773,9 @@ class Library:
         def appears(key: Key, event: Event, role: str | None) -> None:
             if key[0] in global_kinds and (key[0] != "briefing" or key[1] != bid):
                 mentioning[key][bid] = None
-            appearances = events_of[key]
-            if not appearances or appearances[-1][2] is not event:
-                appearances.append((event_dates[bid, event.id], bid, event, role))
+            flat = appearing[key]
+            if not flat or flat[-2] is not event:
+                flat += (event_dates[event.id], bid, event, role)
 
         summary = briefing.summary
         if summary and "[[" in summary:
@@ -977,13 +976,13 @@ class Library:
         with its briefing and the actor's role."""
         key = self._key(entity_id)
         found = self._events_of.get(key, ()) if key else ()
-        return [EventAppearance(briefing, event, role) for _, briefing, event, role in found]
+        return [EventAppearance(briefing, event, role) for briefing, event, role in _triples(found)]
 
     def events_of(self, entity_id: str | EntityRef) -> list[tuple[str, Event]]:
         """(briefing id, event) for every event of the actor or place, in date order."""
         key = self._key(entity_id)
         found = self._events_of.get(key, ()) if key else ()
-        return [(briefing, event) for _, briefing, event, _ in found]
+        return [(briefing, event) for briefing, event, _ in _triples(found)]
 
     def questions_about(self, entity_id: str | EntityRef) -> list[tuple[str, Question]]:
         """(briefing id, question) for every question about the entity, newest briefing first."""
@@ -1004,7 +1003,7 @@ class Library:
             return []
         found: dict[Mention, None] = {}
         at_place = key[0] == "place"
-        for _, briefing, event, role in self._events_of.get(key, ()):
+        for briefing, event, role in _triples(self._events_of.get(key, ())):
             label = "place of" if at_place else (f"{role} in" if role else "actor in")
             event_ref = EntityRef("event", event.id, briefing)
             found[Mention(event_ref, briefing, "place" if at_place else "actors", label)] = None
@@ -1105,6 +1104,12 @@ def _local_key(item: Local, briefing: str, kinds: tuple[str, ...]) -> Key | None
     if kind not in kinds:
         return None
     return (kind, item.id, None if kind in GLOBAL_KINDS else briefing)  # type: ignore[return-value]
+
+
+def _triples(flat: Sequence[Any]) -> Iterator[tuple[Any, Any, Any]]:
+    """A flat sequence read three values at a time."""
+    values = iter(flat)
+    return zip(values, values, values, strict=True)
 
 
 def _ref_of(key: Key | None) -> EntityRef | None:
