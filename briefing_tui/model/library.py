@@ -586,7 +586,7 @@ class Library:
         # A briefing's entities by id (the first of an id wins), the objects themselves: their
         # keys are made when asked for, not held (tens of thousands of tuples).
         self._local: dict[str, dict[str, Local]] = {}
-        self._timelines: dict[str, list[Event]] = {}
+        self._timelines: dict[str, Sequence[Event]] = {}
         sort_keys: dict[str, tuple[int, int, int]] = {}
         for briefing in self.briefings.values():
             self._index_locals(briefing, sort_keys)
@@ -603,7 +603,8 @@ class Library:
         # sort key, briefing, event, role, appended newest briefing first and in file order,
         # so a stable sort by date alone gives date, then briefing, then file order.
         appearing: defaultdict[Key, list[Any]] = defaultdict(list)
-        self._questions_about: dict[Key, list[tuple[str, Question]]] = defaultdict(list)
+        # Briefing, question, briefing, question...: flat, as appearances are.
+        self._questions_about: dict[Key, list[str | Question]] = defaultdict(list)
         self._outgoing: dict[Key, list[tuple[str, str, Relation, str, bool]]] = defaultdict(list)
         # Incoming views also keep the briefing the relation is written in (None: a registry).
         self._incoming: dict[Key, list[tuple[str, str, Relation, str, bool, str | None]]] = (
@@ -680,7 +681,12 @@ class Library:
             if date_key is None:
                 date_key = sort_keys[event.date] = dates.parse(event.date).sort_key()
             keyed.append((date_key, i, event))
-        self._timelines[bid] = [event for _, _, event in sorted(keyed)]
+        ordered = sorted(keyed)
+        in_file_order = all(row[1] == i for i, row in enumerate(ordered))
+        # Most timelines are written in date order: those are the briefing's own list, read only.
+        self._timelines[bid] = (
+            briefing.timeline if in_file_order else [event for _, _, event in ordered]
+        )
 
     def _positions(self, document: Document, locs: list[Loc]) -> dict[Loc, tuple[int, int]]:
         if self.partial:
@@ -846,8 +852,8 @@ class Library:
                 if key[0] in global_kinds and (key[0] != "briefing" or key[1] != bid):
                     mentioning[key][bid] = None
                 asked = self._questions_about[key]
-                if not asked or asked[-1][1] is not question:
-                    asked.append((bid, question))
+                if not asked or asked[-1] is not question:
+                    asked += (bid, question)
             for k, claim in enumerate(question.claims):
                 if "[[" in claim.text:
                     prose(claim.text, ("questions", i, "claims", k, "text"), ref, "claims")
@@ -987,7 +993,7 @@ class Library:
     def questions_about(self, entity_id: str | EntityRef) -> list[tuple[str, Question]]:
         """(briefing id, question) for every question about the entity, newest briefing first."""
         key = self._key(entity_id)
-        return list(self._questions_about.get(key, ())) if key else []
+        return list(_pairs(self._questions_about.get(key, ()))) if key else []
 
     def briefings_mentioning(self, entity_id: str | EntityRef) -> list[str]:
         """Ids of briefings that define the entity, refer to it or link to it, newest first."""
@@ -1007,7 +1013,7 @@ class Library:
             label = "place of" if at_place else (f"{role} in" if role else "actor in")
             event_ref = EntityRef("event", event.id, briefing)
             found[Mention(event_ref, briefing, "place" if at_place else "actors", label)] = None
-        for briefing, question in self._questions_about.get(key, ()):
+        for briefing, question in _pairs(self._questions_about.get(key, ())):
             question_ref = EntityRef("question", question.id, briefing)
             found[Mention(question_ref, briefing, "about", "question about")] = None
         for label, other, _, _, _, briefing in self._incoming.get(key, ()):
@@ -1104,6 +1110,12 @@ def _local_key(item: Local, briefing: str, kinds: tuple[str, ...]) -> Key | None
     if kind not in kinds:
         return None
     return (kind, item.id, None if kind in GLOBAL_KINDS else briefing)  # type: ignore[return-value]
+
+
+def _pairs(flat: Sequence[Any]) -> Iterator[tuple[Any, Any]]:
+    """A flat sequence read two values at a time."""
+    values = iter(flat)
+    return zip(values, values, strict=True)
 
 
 def _triples(flat: Sequence[Any]) -> Iterator[tuple[Any, Any, Any]]:
