@@ -596,8 +596,11 @@ class Library:
         # `_mentions` holds only the rest: prose links and citations, except those that name an
         # entity of their own briefing (most citations, many links): `_own_mentions` finds
         # those again in the one briefing when asked.
-        self._mentions: dict[Key, dict[tuple[Key, str | None, str, str], None]] = defaultdict(dict)
-        self._mentioning: dict[Key, dict[str, None]] = defaultdict(dict)
+        # Both flat lists, as appearances are: `_mentions` source, briefing, field, label...
+        # (see `_add_mention`); `_mentioning` briefing ids, each once: all of one briefing's
+        # are added while it is linked, so a repeat can only be the last one.
+        self._mentions: dict[Key, list[Any]] = defaultdict(list)
+        self._mentioning: dict[Key, list[str]] = defaultdict(list)
         # Appearances as one flat tuple per entity, not a tuple each (an event has three on
         # average): briefing, event, role, in date order. While linking, `appearing` holds date
         # sort key, briefing, event, role, appended newest briefing first and in file order,
@@ -615,9 +618,13 @@ class Library:
             document = owners[briefing.id]
             here = index_of[id(document)]
             for actor in briefing.actors:
-                self._mentioning["actor", actor.id, None][briefing.id] = None
+                seen = self._mentioning["actor", actor.id, None]
+                if not seen or seen[-1] != briefing.id:
+                    seen.append(briefing.id)
             for place in briefing.places:
-                self._mentioning["place", place.id, None][briefing.id] = None
+                seen = self._mentioning["place", place.id, None]
+                if not seen or seen[-1] != briefing.id:
+                    seen.append(briefing.id)
             warnings = [] if _is_stale(document) else problems.setdefault(here, [])
             self._link_briefing(briefing, warnings, sort_keys, appearing)
         for here, document in registries:
@@ -715,7 +722,7 @@ class Library:
                 return f"unresolved link [[{visible(target)}]]"
             return f"unresolved reference {visible(target)!r}: {_UNRESOLVED_REASON[kind]}"
         if kind == "link":
-            self._mentions[key][source, None, name, label] = None
+            _add_mention(self._mentions[key], source, None, name, label)
         elif kind == "relation":
             self._incoming[key].append((label, source[1], holder, origin, False, None))
         return None
@@ -743,9 +750,14 @@ class Library:
         for event in briefing.timeline:
             event_dates.setdefault(event.id, sort_keys[event.date])
         global_kinds = GLOBAL_KINDS
-        # Inlined below where it runs for every reference: whether a key, once found, makes
-        # this briefing one that mentions it (an entity of its own, or itself, does not).
-        #     key[0] in global_kinds and (key[0] != "briefing" or key[1] != bid)
+
+        def mentioned(key: Key) -> None:
+            # A reference makes this briefing one that mentions the entity, unless the entity
+            # is its own (or the briefing itself).
+            if key[0] in global_kinds and (key[0] != "briefing" or key[1] != bid):
+                seen = mentioning[key]
+                if not seen or seen[-1] != bid:
+                    seen.append(bid)
 
         def unresolved(loc: Loc, kind: SiteKind, target: str) -> None:
             reason = _UNRESOLVED_REASON[kind]
@@ -758,12 +770,10 @@ class Library:
                     warnings.append((loc, "warning", f"unresolved link [[{visible(target)}]]"))
                     continue
                 if key[2] != bid:  # an entity of this briefing: found when asked for
-                    mentions[key][source, bid, name, "linked from"] = None
-                if key[0] in global_kinds and (key[0] != "briefing" or key[1] != bid):
-                    mentioning[key][bid] = None
+                    _add_mention(mentions[key], source, bid, name, "linked from")
+                mentioned(key)
 
         def cite(citations: Sequence[Citation], loc: Loc, source: Key) -> None:
-            fact = (source, bid, "sources", "cited by")
             for index, citation in enumerate(citations):
                 ref = citation.ref
                 if "#" in ref:
@@ -774,11 +784,10 @@ class Library:
                     unresolved((*loc, index), "citation", ref)
                     continue
                 if key[2] != bid:  # a source of this briefing: found when asked for
-                    mentions[key][fact] = None
+                    _add_mention(mentions[key], source, bid, "sources", "cited by")
 
         def appears(key: Key, event: Event, role: str | None) -> None:
-            if key[0] in global_kinds and (key[0] != "briefing" or key[1] != bid):
-                mentioning[key][bid] = None
+            mentioned(key)
             flat = appearing[key]
             if not flat or flat[-2] is not event:
                 flat += (event_dates[event.id], bid, event, role)
@@ -806,8 +815,7 @@ class Library:
                 else:
                     label = inverse_label(relation.kind)
                     self._incoming[key].append((label, actor.id, relation, bid, False, bid))
-                    if key[0] in global_kinds and (key[0] != "briefing" or key[1] != bid):
-                        mentioning[key][bid] = None
+                    mentioned(key)
                 if relation.note and "[[" in relation.note:
                     prose(relation.note, (*at, "note"), ref, "note")
                 if relation.sources:
@@ -849,8 +857,7 @@ class Library:
                 if key is None:
                     unresolved(("questions", i, "about", k), "about", about)
                     continue
-                if key[0] in global_kinds and (key[0] != "briefing" or key[1] != bid):
-                    mentioning[key][bid] = None
+                mentioned(key)
                 asked = self._questions_about[key]
                 if not asked or asked[-1] is not question:
                     asked += (bid, question)
@@ -982,18 +989,18 @@ class Library:
         with its briefing and the actor's role."""
         key = self._key(entity_id)
         found = self._events_of.get(key, ()) if key else ()
-        return [EventAppearance(briefing, event, role) for briefing, event, role in _triples(found)]
+        return [EventAppearance(briefing, event, role) for briefing, event, role in _rows(found, 3)]
 
     def events_of(self, entity_id: str | EntityRef) -> list[tuple[str, Event]]:
         """(briefing id, event) for every event of the actor or place, in date order."""
         key = self._key(entity_id)
         found = self._events_of.get(key, ()) if key else ()
-        return [(briefing, event) for briefing, event, _ in _triples(found)]
+        return [(briefing, event) for briefing, event, _ in _rows(found, 3)]
 
     def questions_about(self, entity_id: str | EntityRef) -> list[tuple[str, Question]]:
         """(briefing id, question) for every question about the entity, newest briefing first."""
         key = self._key(entity_id)
-        return list(_pairs(self._questions_about.get(key, ()))) if key else []
+        return list(_rows(self._questions_about.get(key, ()), 2)) if key else []
 
     def briefings_mentioning(self, entity_id: str | EntityRef) -> list[str]:
         """Ids of briefings that define the entity, refer to it or link to it, newest first."""
@@ -1009,11 +1016,11 @@ class Library:
             return []
         found: dict[Mention, None] = {}
         at_place = key[0] == "place"
-        for briefing, event, role in _triples(self._events_of.get(key, ())):
+        for briefing, event, role in _rows(self._events_of.get(key, ()), 3):
             label = "place of" if at_place else (f"{role} in" if role else "actor in")
             event_ref = EntityRef("event", event.id, briefing)
             found[Mention(event_ref, briefing, "place" if at_place else "actors", label)] = None
-        for briefing, question in _pairs(self._questions_about.get(key, ())):
+        for briefing, question in _rows(self._questions_about.get(key, ()), 2):
             question_ref = EntityRef("question", question.id, briefing)
             found[Mention(question_ref, briefing, "about", "question about")] = None
         for label, other, _, _, _, briefing in self._incoming.get(key, ()):
@@ -1025,7 +1032,7 @@ class Library:
     def _mentions_of(self, key: Key) -> Iterator[tuple[Key, str | None, str, str]]:
         """The prose links and citations naming `key`, in the order linking met them: newest
         briefing first, file order within one, registries last."""
-        stored = self._mentions.get(key, {})
+        stored: Iterator[tuple[Key, str | None, str, str]] = _rows(self._mentions.get(key, ()), 4)
         owner = key[2]
         briefing = self.briefings.get(owner) if owner is not None else None
         if briefing is None or owner is None:
@@ -1112,16 +1119,23 @@ def _local_key(item: Local, briefing: str, kinds: tuple[str, ...]) -> Key | None
     return (kind, item.id, None if kind in GLOBAL_KINDS else briefing)  # type: ignore[return-value]
 
 
-def _pairs(flat: Sequence[Any]) -> Iterator[tuple[Any, Any]]:
-    """A flat sequence read two values at a time."""
+def _rows(flat: Sequence[Any], width: int) -> Iterator[Any]:
+    """A flat sequence read as tuples of `width` values."""
     values = iter(flat)
-    return zip(values, values, strict=True)
+    return zip(*[values] * width, strict=True)
 
 
-def _triples(flat: Sequence[Any]) -> Iterator[tuple[Any, Any, Any]]:
-    """A flat sequence read three values at a time."""
-    values = iter(flat)
-    return zip(values, values, values, strict=True)
+def _add_mention(
+    facts: list[Any], source: Key, briefing: str | None, name: str, label: str
+) -> None:
+    """Add a mention to a flat list unless there already. Mentions from one briefing (or from
+    the registries, None) are all added in one go, so a repeat is among the last ones."""
+    i = len(facts) - 4
+    while i >= 0 and facts[i + 1] == briefing:
+        if facts[i] == source and facts[i + 2] == name and facts[i + 3] == label:
+            return
+        i -= 4
+    facts += (source, briefing, name, label)
 
 
 def _ref_of(key: Key | None) -> EntityRef | None:
