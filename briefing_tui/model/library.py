@@ -2,7 +2,8 @@
 
 A `Library` is built once (loaded, then linked) and never changes afterwards: reloading makes a
 new one, so a UI can keep showing the old library while a worker builds the next. Every query
-the reader makes while following links is answered from indexes made at link time.
+the reader makes while following links is answered from indexes made at link time, but for
+the links and citations an entity has from its own briefing, found again in it when asked.
 """
 
 from __future__ import annotations
