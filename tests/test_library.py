@@ -664,3 +664,65 @@ def test_a_question_title_names_the_actors_it_links_to() -> None:
     title = library.title_of(ref)
     assert "join Faylaq al-Sham, or did" in title
     assert "faylaq-al-sham" not in title
+
+
+def test_backlinks_of_a_source_in_link_order(tmp_path: Path) -> None:
+    # Citations of a source in its own briefing are found when asked for, not indexed: they
+    # must still come in the order linking meets them, between other briefings' links.
+    mid = """
+        judgments:
+          - {id: j-one, text: "As [[src-a]] says.", sources: [src-b, src-a, src-a]}
+        actors:
+          - id: a-one
+            name: A
+            kind: state
+            profile: "See [[b-mid#src-a]]."
+            relations: [{kind: backs, target: a-two, note: "[[src-a]]", sources: [src-a]}]
+          - {id: a-two, name: B, kind: state}
+        timeline:
+          - {id: e-one, date: "2020-01-01", title: E, description: "[[src-b]]", sources: [src-a]}
+        questions:
+          - id: q-one
+            text: "Q [[src-a]]?"
+            claims: [{text: "[[src-a]]", sources: [src-a]}]
+            answer: "[[src-a]] and [[src-a]]."
+        sources:
+          - {id: src-a, title: A}
+          - {id: src-b, title: B}
+    """
+    library = build(
+        tmp_path,
+        {
+            "b-new.yaml": briefing_yaml("b-new", as_of="2022-01-01", summary="[[b-mid#src-a]]"),
+            "b-mid.yaml": briefing_yaml("b-mid", mid, as_of="2021-01-01", summary="[[src-a]]"),
+            "b-old.yaml": briefing_yaml("b-old", as_of="2020-01-01", summary="[[b-mid#src-a]]"),
+            "actors.yaml": """
+                schema: actors/1
+                actors: [{id: a-reg, name: R, kind: state, profile: "[[b-mid#src-a]]"}]
+            """,
+        },
+    )
+    source = EntityRef("source", "src-a", "b-mid")
+    found = [(m.source.id, m.briefing, m.field, m.label) for m in library.backlinks(source)]
+    assert found == [
+        ("b-new", "b-new", "summary", "linked from"),
+        ("b-mid", "b-mid", "summary", "linked from"),
+        ("j-one", "b-mid", "judgments", "linked from"),
+        ("j-one", "b-mid", "sources", "cited by"),
+        ("a-one", "b-mid", "profile", "linked from"),
+        ("a-one", "b-mid", "note", "linked from"),
+        ("a-one", "b-mid", "sources", "cited by"),
+        ("e-one", "b-mid", "sources", "cited by"),
+        ("q-one", "b-mid", "text", "linked from"),
+        ("q-one", "b-mid", "claims", "linked from"),
+        ("q-one", "b-mid", "sources", "cited by"),
+        ("q-one", "b-mid", "answer", "linked from"),
+        ("b-old", "b-old", "summary", "linked from"),
+        ("a-reg", None, "profile", "linked from"),
+    ]
+    other = EntityRef("source", "src-b", "b-mid")
+    assert [(m.source.id, m.field) for m in library.backlinks(other)] == [
+        ("j-one", "sources"),
+        ("e-one", "description"),
+    ]
+    assert not [d for d in library.diagnostics() if "b-mid" in d.path]

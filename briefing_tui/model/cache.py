@@ -223,8 +223,8 @@ class ModelBuilder:
         self._shared: dict[type[BaseModel], dict[tuple[Any, ...], BaseModel]] = {}
 
     def build(self, cls: type[BaseModel], data: dict[str, Any]) -> Any:
-        """The model of `data` read from an entry: `data` becomes its `__dict__` (its nested
-        dicts become models); its strings were interned when it was written."""
+        """The model of `data` read from an entry: `data` gives its fields (its nested dicts
+        become models); its strings were interned when it was written."""
         plan = _PLANS.get(cls) or _plan(cls)
         for name, child, many in plan.children:
             value = data[name]
@@ -247,7 +247,7 @@ class ModelBuilder:
                             made.append(model)
                             continue
                     model = _new(child)
-                    _set(model, "__dict__", item)
+                    _fill(model, item)
                     _set(model, "__pydantic_fields_set__", fields_set)
                     _set(model, "__pydantic_extra__", None)
                     _set(model, "__pydantic_private__", None)
@@ -290,13 +290,22 @@ class ModelBuilder:
             if model is not None:
                 return model
         model = _new(cls)
-        _set(model, "__dict__", data)
+        _fill(model, data)
         _set(model, "__pydantic_fields_set__", plan.fields_set)
         _set(model, "__pydantic_extra__", None)
         _set(model, "__pydantic_private__", None)
         if shared is not None:
             shared[key] = model
         return model
+
+
+def _fill(model: BaseModel, data: dict[str, Any]) -> None:
+    """Give a new model the fields of `data` one by one rather than `data` as its dict: a dict
+    the interpreter makes for an instance shares its keys with every other instance of the
+    class, half the size of a dict of its own (130,000 models at 2,000 briefings)."""
+    fields = model.__dict__
+    for name, value in data.items():
+        fields[name] = value
 
 
 _LOCS: dict[Loc, Loc] = {}

@@ -2,7 +2,8 @@
 
 A `Library` is built once (loaded, then linked) and never changes afterwards: reloading makes a
 new one, so a UI can keep showing the old library while a worker builds the next. Every query
-the reader makes while following links is answered from indexes made at link time.
+the reader makes while following links is answered from indexes made at link time, but for
+the links and citations an entity has from its own briefing, found again in it when asked.
 """
 
 from __future__ import annotations
@@ -218,6 +219,18 @@ SiteKind = Literal["event-actor", "event-place", "about", "relation", "citation"
 
 Key = tuple[str, str, str | None]
 """An entity as (kind, id, briefing): the fields of an EntityRef as a tuple, cheap to hash."""
+
+Local = Actor | Place | Event | Question | Source | Judgment
+"""An entity a briefing defines."""
+
+_KIND_OF: dict[type, EntityKind] = {
+    Actor: "actor",
+    Place: "place",
+    Event: "event",
+    Question: "question",
+    Source: "source",
+    Judgment: "judgment",
+}
 
 _EXPECTS: dict[SiteKind, tuple[str, ...]] = {
     "event-actor": ("actor",),
@@ -571,23 +584,31 @@ class Library:
 
         self._newest = sorted(self.briefings.values(), key=_newest_first_key)
         self._rank = {b.id: rank for rank, b in enumerate(self._newest)}
-        self._local: dict[str, dict[str, Key]] = {}
-        self._objects: dict[Key, object] = {}
-        self._timelines: dict[str, list[Event]] = {}
-        self._event_dates: dict[tuple[str, str], tuple[int, str, int]] = {}
+        # A briefing's entities by id (the first of an id wins), the objects themselves: their
+        # keys are made when asked for, not held (tens of thousands of tuples).
+        self._local: dict[str, dict[str, Local]] = {}
+        self._timelines: dict[str, Sequence[Event]] = {}
         sort_keys: dict[str, tuple[int, int, int]] = {}
         for briefing in self.briefings.values():
             self._index_locals(briefing, sort_keys)
 
         # Indexes hold plain tuples; queries turn the few they return into public objects.
         # Backlinks are made from the event, question and relation indexes when asked for;
-        # `_mentions` holds only the rest: prose links and citations.
-        self._mentions: dict[Key, dict[tuple[Key, str | None, str, str], None]] = defaultdict(dict)
-        self._mentioning: dict[Key, dict[str, None]] = defaultdict(dict)
-        # (date sort key, briefing, event, role): appended newest briefing first and in file
-        # order, so a stable sort by date alone gives date, then briefing, then file order.
-        self._events_of: dict[Key, list[tuple[Any, str, Event, str | None]]] = defaultdict(list)
-        self._questions_about: dict[Key, list[tuple[str, Question]]] = defaultdict(list)
+        # `_mentions` holds only the rest: prose links and citations, except those that name an
+        # entity of their own briefing (most citations, many links): `_own_mentions` finds
+        # those again in the one briefing when asked.
+        # Both flat lists, as appearances are: `_mentions` source, briefing, field, label...
+        # (see `_add_mention`); `_mentioning` briefing ids, each once: all of one briefing's
+        # are added while it is linked, so a repeat can only be the last one.
+        self._mentions: dict[Key, list[Any]] = defaultdict(list)
+        self._mentioning: dict[Key, list[str]] = defaultdict(list)
+        # Appearances as one flat tuple per entity, not a tuple each (an event has three on
+        # average): briefing, event, role, in date order. While linking, `appearing` holds date
+        # sort key, briefing, event, role, appended newest briefing first and in file order,
+        # so a stable sort by date alone gives date, then briefing, then file order.
+        appearing: defaultdict[Key, list[Any]] = defaultdict(list)
+        # Briefing, question, briefing, question...: flat, as appearances are.
+        self._questions_about: dict[Key, list[str | Question]] = defaultdict(list)
         self._outgoing: dict[Key, list[tuple[str, str, Relation, str, bool]]] = defaultdict(list)
         # Incoming views also keep the briefing the relation is written in (None: a registry).
         self._incoming: dict[Key, list[tuple[str, str, Relation, str, bool, str | None]]] = (
@@ -598,21 +619,28 @@ class Library:
             document = owners[briefing.id]
             here = index_of[id(document)]
             for actor in briefing.actors:
-                self._mentioning["actor", actor.id, None][briefing.id] = None
+                seen = self._mentioning["actor", actor.id, None]
+                if not seen or seen[-1] != briefing.id:
+                    seen.append(briefing.id)
             for place in briefing.places:
-                self._mentioning["place", place.id, None][briefing.id] = None
+                seen = self._mentioning["place", place.id, None]
+                if not seen or seen[-1] != briefing.id:
+                    seen.append(briefing.id)
             warnings = [] if _is_stale(document) else problems.setdefault(here, [])
-            self._link_briefing(briefing, warnings)
+            self._link_briefing(briefing, warnings, sort_keys, appearing)
         for here, document in registries:
             assert document.registry is not None
             stale = _is_stale(document)
             for i, actor in enumerate(document.registry.actors):
                 for site in _actor_sites(actor, ("actors", i)):
-                    warning = self._follow(site, None, document.display_path)
+                    warning = self._follow(site, document.display_path)
                     if warning and not stale:
                         problems.setdefault(here, []).append((site[2], "warning", warning))
-        for appearances in self._events_of.values():
-            appearances.sort(key=itemgetter(0))
+        self._events_of: dict[Key, tuple[Any, ...]] = {}
+        for key, flat in appearing.items():
+            rows = zip(flat[::4], flat[1::4], flat[2::4], flat[3::4], strict=True)
+            ordered = sorted(rows, key=itemgetter(0))
+            self._events_of[key] = tuple(value for row in ordered for value in row[1:])
 
         self.documents = []
         for index, document in enumerate(self._loaded):
@@ -641,25 +669,19 @@ class Library:
         """Index a briefing's own entities and order its timeline; `sort_keys` holds the sort
         keys of dates already seen (a library repeats its dates)."""
         bid = briefing.id
-        table: dict[str, Key] = {}
-        groups: tuple[tuple[str, Sequence[Any]], ...] = (
-            ("actor", briefing.actors),
-            ("place", briefing.places),
-            ("event", briefing.timeline),
-            ("question", briefing.questions),
-            ("source", briefing.sources),
-            ("judgment", briefing.judgments),
+        table: dict[str, Local] = {}
+        groups: tuple[Sequence[Local], ...] = (
+            briefing.actors,
+            briefing.places,
+            briefing.timeline,
+            briefing.questions,
+            briefing.sources,
+            briefing.judgments,
         )
-        for kind, items in groups:
+        for items in groups:
             for item in items:
-                if item.id is None or item.id in table:
-                    continue
-                if kind in ("actor", "place"):
-                    table[item.id] = (kind, item.id, None)
-                else:
-                    key: Key = (kind, item.id, bid)
-                    table[item.id] = key
-                    self._objects[key] = item
+                if item.id is not None and item.id not in table:
+                    table[item.id] = item
         self._local[bid] = table
         keyed = []
         for i, event in enumerate(briefing.timeline):
@@ -667,9 +689,12 @@ class Library:
             if date_key is None:
                 date_key = sort_keys[event.date] = dates.parse(event.date).sort_key()
             keyed.append((date_key, i, event))
-        for date_key, _, event in keyed:
-            self._event_dates.setdefault((bid, event.id), date_key)
-        self._timelines[bid] = [event for _, _, event in sorted(keyed)]
+        ordered = sorted(keyed)
+        in_file_order = all(row[1] == i for i, row in enumerate(ordered))
+        # Most timelines are written in date order: those are the briefing's own list, read only.
+        self._timelines[bid] = (
+            briefing.timeline if in_file_order else [event for _, _, event in ordered]
+        )
 
     def _positions(self, document: Document, locs: list[Loc]) -> dict[Loc, tuple[int, int]]:
         if self.partial:
@@ -681,57 +706,59 @@ class Library:
         self._located[document.path] = known
         return known
 
-    def _follow(self, site: Site, briefing: str | None, origin: str) -> str | None:
-        """Resolve one reference and index it; the warning to give when it names nothing."""
-        kind, target, _, source, name, label, holder, role = site
+    def _follow(self, site: Site, origin: str) -> str | None:
+        """Resolve one reference of an actor registry (`origin`) and index it; the warning to
+        give when it names nothing."""
+        kind, target, _, source, name, label, holder, _ = site
         if kind == "relation":
             self._outgoing[source].append((holder.kind, target, holder, origin, True))
-        elif kind == "citation" and briefing is None:
+        elif kind == "citation":
             return (
                 f"unresolved reference {visible(target)!r}: "
                 "an actor registry has no sources to cite"
             )
-        key = self._find(target, briefing, _EXPECTS[kind])
+        key = self._find(target, None, _EXPECTS[kind])
         if key is None:
             if kind == "link":
                 return f"unresolved link [[{visible(target)}]]"
             return f"unresolved reference {visible(target)!r}: {_UNRESOLVED_REASON[kind]}"
-        if kind == "link" or kind == "citation":
-            self._mentions[key][source, briefing, name, label] = None
+        if kind == "link":
+            _add_mention(self._mentions[key], source, None, name, label)
         elif kind == "relation":
-            self._incoming[key].append((label, source[1], holder, origin, False, briefing))
-        if briefing is None or kind == "citation":
-            return None
-        if key[0] in GLOBAL_KINDS and (key[0] != "briefing" or key[1] != briefing):
-            self._mentioning[key][briefing] = None
-        if kind == "event-actor" or kind == "event-place":
-            appearances = self._events_of[key]
-            if not appearances or appearances[-1][2] is not holder:
-                date_key = self._event_dates[briefing, holder.id]
-                appearances.append((date_key, briefing, holder, role))
-        elif kind == "about":
-            questions = self._questions_about[key]
-            if not questions or questions[-1][1] is not holder:
-                questions.append((briefing, holder))
+            self._incoming[key].append((label, source[1], holder, origin, False, None))
         return None
 
-    def _link_briefing(self, briefing: Briefing, warnings: list[tuple[Loc, Severity, str]]) -> None:
+    def _link_briefing(
+        self,
+        briefing: Briefing,
+        warnings: list[tuple[Loc, Severity, str]],
+        sort_keys: Mapping[str, tuple[int, int, int]],
+        appearing: defaultdict[Key, list[Any]],
+    ) -> None:
         """Resolve and index every link and reference of a briefing, in file order, as
         `_follow` does for the sites of a registry's actors, without making a site tuple and a
         call for each (a large library has hundreds of thousands: this is most of linking).
-        Warnings for what names nothing go to `warnings`."""
+        Warnings for what names nothing go to `warnings`; `sort_keys` holds the sort key of
+        each date of its events; `appearing` gains the appearances of actors and places in its
+        events (see `_link`)."""
         bid = briefing.id
         here: Key = ("briefing", bid, None)
         find = self._find
         local = self._local[bid]
         mentions = self._mentions
         mentioning = self._mentioning
-        events_of = self._events_of
-        event_dates = self._event_dates
+        event_dates: dict[str, tuple[int, int, int]] = {}  # the first event of an id wins
+        for event in briefing.timeline:
+            event_dates.setdefault(event.id, sort_keys[event.date])
         global_kinds = GLOBAL_KINDS
-        # Inlined below where it runs for every reference: whether a key, once found, makes
-        # this briefing one that mentions it (an entity of its own, or itself, does not).
-        #     key[0] in global_kinds and (key[0] != "briefing" or key[1] != bid)
+
+        def mentioned(key: Key) -> None:
+            # A reference makes this briefing one that mentions the entity, unless the entity
+            # is its own (or the briefing itself).
+            if key[0] in global_kinds and (key[0] != "briefing" or key[1] != bid):
+                seen = mentioning[key]
+                if not seen or seen[-1] != bid:
+                    seen.append(bid)
 
         def unresolved(loc: Loc, kind: SiteKind, target: str) -> None:
             reason = _UNRESOLVED_REASON[kind]
@@ -743,26 +770,28 @@ class Library:
                 if key is None:
                     warnings.append((loc, "warning", f"unresolved link [[{visible(target)}]]"))
                     continue
-                mentions[key][source, bid, name, "linked from"] = None
-                if key[0] in global_kinds and (key[0] != "briefing" or key[1] != bid):
-                    mentioning[key][bid] = None
+                if key[2] != bid:  # an entity of this briefing: found when asked for
+                    _add_mention(mentions[key], source, bid, name, "linked from")
+                mentioned(key)
 
         def cite(citations: Sequence[Citation], loc: Loc, source: Key) -> None:
-            fact = (source, bid, "sources", "cited by")
             for index, citation in enumerate(citations):
                 ref = citation.ref
-                key = local.get(ref) if "#" not in ref else find(ref, bid, ("source",))
-                if key is None or key[0] != "source":
+                if "#" in ref:
+                    key = find(ref, bid, ("source",))
+                else:
+                    key = ("source", ref, bid) if type(local.get(ref)) is Source else None
+                if key is None:
                     unresolved((*loc, index), "citation", ref)
                     continue
-                mentions[key][fact] = None
+                if key[2] != bid:  # a source of this briefing: found when asked for
+                    _add_mention(mentions[key], source, bid, "sources", "cited by")
 
         def appears(key: Key, event: Event, role: str | None) -> None:
-            if key[0] in global_kinds and (key[0] != "briefing" or key[1] != bid):
-                mentioning[key][bid] = None
-            appearances = events_of[key]
-            if not appearances or appearances[-1][2] is not event:
-                appearances.append((event_dates[bid, event.id], bid, event, role))
+            mentioned(key)
+            flat = appearing[key]
+            if not flat or flat[-2] is not event:
+                flat += (event_dates[event.id], bid, event, role)
 
         summary = briefing.summary
         if summary and "[[" in summary:
@@ -787,8 +816,7 @@ class Library:
                 else:
                     label = inverse_label(relation.kind)
                     self._incoming[key].append((label, actor.id, relation, bid, False, bid))
-                    if key[0] in global_kinds and (key[0] != "briefing" or key[1] != bid):
-                        mentioning[key][bid] = None
+                    mentioned(key)
                 if relation.note and "[[" in relation.note:
                     prose(relation.note, (*at, "note"), ref, "note")
                 if relation.sources:
@@ -801,8 +829,9 @@ class Library:
                 prose(event.description, ("timeline", i, "description"), ref, "description")
             for k, actor_ref in enumerate(event.actors):
                 target = actor_ref.ref
-                key = local.get(target) if "#" not in target else None
-                if key is None or key[0] != "actor":
+                if "#" not in target and type(local.get(target)) is Actor:
+                    key = ("actor", target, None)
+                else:
                     key = find(target, bid, event_actor)
                 if key is None:
                     unresolved(("timeline", i, "actors", k), "event-actor", target)
@@ -829,11 +858,10 @@ class Library:
                 if key is None:
                     unresolved(("questions", i, "about", k), "about", about)
                     continue
-                if key[0] in global_kinds and (key[0] != "briefing" or key[1] != bid):
-                    mentioning[key][bid] = None
+                mentioned(key)
                 asked = self._questions_about[key]
-                if not asked or asked[-1][1] is not question:
-                    asked.append((bid, question))
+                if not asked or asked[-1] is not question:
+                    asked += (bid, question)
             for k, claim in enumerate(question.claims):
                 if "[[" in claim.text:
                     prose(claim.text, ("questions", i, "claims", k, "text"), ref, "claims")
@@ -854,11 +882,13 @@ class Library:
             if not local:
                 return ("briefing", head, None) if "briefing" in kinds else None
             hit = table.get(local)
-            return hit if hit is not None and hit[0] in kinds else None
+            return None if hit is None else _local_key(hit, head, kinds)
         if context is not None:
             hit = self._local.get(context, {}).get(target)
-            if hit is not None and hit[0] in kinds:
-                return hit
+            if hit is not None:
+                key = _local_key(hit, context, kinds)
+                if key is not None:
+                    return key
         if target in self.actors and "actor" in kinds:
             return ("actor", target, None)
         if target in self.places and "place" in kinds:
@@ -919,7 +949,9 @@ class Library:
             return self.actors.get(ref.id)
         if ref.kind == "place":
             return self.places.get(ref.id)
-        return self._objects.get((ref.kind, ref.id, ref.briefing))
+        table = self._local.get(ref.briefing) if ref.briefing is not None else None
+        item = table.get(ref.id) if table is not None else None
+        return item if item is not None and _KIND_OF[type(item)] == ref.kind else None
 
     def title_of(self, ref: EntityRef) -> str:
         """A one-line name for the entity (raw text: pass it through `text.visible` to show)."""
@@ -958,18 +990,18 @@ class Library:
         with its briefing and the actor's role."""
         key = self._key(entity_id)
         found = self._events_of.get(key, ()) if key else ()
-        return [EventAppearance(briefing, event, role) for _, briefing, event, role in found]
+        return [EventAppearance(briefing, event, role) for briefing, event, role in _rows(found, 3)]
 
     def events_of(self, entity_id: str | EntityRef) -> list[tuple[str, Event]]:
         """(briefing id, event) for every event of the actor or place, in date order."""
         key = self._key(entity_id)
         found = self._events_of.get(key, ()) if key else ()
-        return [(briefing, event) for _, briefing, event, _ in found]
+        return [(briefing, event) for briefing, event, _ in _rows(found, 3)]
 
     def questions_about(self, entity_id: str | EntityRef) -> list[tuple[str, Question]]:
         """(briefing id, question) for every question about the entity, newest briefing first."""
         key = self._key(entity_id)
-        return list(self._questions_about.get(key, ())) if key else []
+        return list(_rows(self._questions_about.get(key, ()), 2)) if key else []
 
     def briefings_mentioning(self, entity_id: str | EntityRef) -> list[str]:
         """Ids of briefings that define the entity, refer to it or link to it, newest first."""
@@ -985,18 +1017,126 @@ class Library:
             return []
         found: dict[Mention, None] = {}
         at_place = key[0] == "place"
-        for _, briefing, event, role in self._events_of.get(key, ()):
+        for briefing, event, role in _rows(self._events_of.get(key, ()), 3):
             label = "place of" if at_place else (f"{role} in" if role else "actor in")
             event_ref = EntityRef("event", event.id, briefing)
             found[Mention(event_ref, briefing, "place" if at_place else "actors", label)] = None
-        for briefing, question in self._questions_about.get(key, ()):
+        for briefing, question in _rows(self._questions_about.get(key, ()), 2):
             question_ref = EntityRef("question", question.id, briefing)
             found[Mention(question_ref, briefing, "about", "question about")] = None
         for label, other, _, _, _, briefing in self._incoming.get(key, ()):
             found[Mention(EntityRef("actor", other), briefing, "relations", label)] = None
-        for source, briefing, name, label in self._mentions.get(key, ()):
+        for source, briefing, name, label in self._mentions_of(key):
             found[Mention(EntityRef(*source), briefing, name, label)] = None  # type: ignore[arg-type]
         return list(found)
+
+    def _mentions_of(self, key: Key) -> Iterator[tuple[Key, str | None, str, str]]:
+        """The prose links and citations naming `key`, in the order linking met them: newest
+        briefing first, file order within one, registries last."""
+        stored: Iterator[tuple[Key, str | None, str, str]] = _rows(self._mentions.get(key, ()), 4)
+        owner = key[2]
+        briefing = self.briefings.get(owner) if owner is not None else None
+        if briefing is None or owner is None:
+            yield from stored
+            return
+        rank = self._rank[owner]
+        ranks = self._rank
+        own = False
+        for fact in stored:
+            if not own and (fact[1] is None or ranks.get(fact[1], -1) > rank):
+                own = True
+                yield from self._own_mentions(briefing, key)
+            yield fact
+        if not own:
+            yield from self._own_mentions(briefing, key)
+
+    def _own_mentions(
+        self, briefing: Briefing, key: Key
+    ) -> Iterator[tuple[Key, str | None, str, str]]:
+        """The links and citations of `briefing` that name `key`, one of its own entities, in
+        the order `_link_briefing` walks them (which does not index them)."""
+        bid = briefing.id
+        find = self._find
+        local = self._local[bid]
+        seen: set[tuple[Key, str]] = set()
+
+        def prose(text: str | None, source: Key, name: str) -> Iterator[tuple[Key, str, str, str]]:
+            if (
+                text
+                and "[[" in text
+                and (source, name) not in seen
+                and any(find(target, bid) == key for target in link_targets(text))
+            ):
+                seen.add((source, name))
+                yield (source, bid, name, "linked from")
+
+        def cite(citations: Sequence[Citation], source: Key) -> Iterator[tuple[Key, str, str, str]]:
+            if (source, "sources") in seen:
+                return
+            for citation in citations:
+                ref = citation.ref
+                if "#" in ref:
+                    hit = find(ref, bid, ("source",))
+                else:
+                    hit = ("source", ref, bid) if type(local.get(ref)) is Source else None
+                if hit == key:
+                    seen.add((source, "sources"))
+                    yield (source, bid, "sources", "cited by")
+                    return
+
+        here: Key = ("briefing", bid, None)
+        yield from prose(briefing.summary, here, "summary")
+        for judgment in briefing.judgments:
+            ref: Key = ("judgment", judgment.id, bid) if judgment.id else here
+            yield from prose(judgment.text, ref, "judgments")
+            yield from cite(judgment.sources, ref)
+        for actor in briefing.actors:
+            ref = ("actor", actor.id, None)
+            yield from prose(actor.profile, ref, "profile")
+            for relation in actor.relations:
+                yield from prose(relation.note, ref, "note")
+                yield from cite(relation.sources, ref)
+        for event in briefing.timeline:
+            ref = ("event", event.id, bid)
+            yield from prose(event.description, ref, "description")
+            if event.fatalities:
+                yield from prose(event.fatalities.note, ref, "fatalities")
+            yield from cite(event.sources, ref)
+        for question in briefing.questions:
+            ref = ("question", question.id, bid)
+            yield from prose(question.text, ref, "text")
+            for claim in question.claims:
+                yield from prose(claim.text, ref, "claims")
+                yield from cite(claim.sources, ref)
+            yield from prose(question.answer, ref, "answer")
+
+
+def _local_key(item: Local, briefing: str, kinds: tuple[str, ...]) -> Key | None:
+    """The key of an entity defined in `briefing`, if of one of `kinds` (an actor or place
+    defined there is the library-wide one)."""
+    kind = _KIND_OF[type(item)]
+    if kind not in kinds:
+        return None
+    return (kind, item.id, None if kind in GLOBAL_KINDS else briefing)  # type: ignore[return-value]
+
+
+def _rows(flat: Sequence[Any], width: int) -> Iterator[Any]:
+    """A flat sequence read as tuples of `width` values."""
+    values = iter(flat)
+    return zip(*[values] * width, strict=True)
+
+
+def _add_mention(
+    facts: list[Any], source: Key, briefing: str | None, name: str, label: str
+) -> None:
+    """Add a mention to a flat list unless there already. Mentions from one briefing (or from
+    the registries, None) are all added in one go, so a repeat is among the last ones."""
+    i = len(facts) - 4
+    while i >= 0 and facts[i + 1] == briefing:
+        if facts[i] == source and facts[i + 2] == name and facts[i + 3] == label:
+            return
+        i -= 4
+    facts += (source, briefing, name, label)
 
 
 def _ref_of(key: Key | None) -> EntityRef | None:
