@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual.app import ComposeResult
@@ -11,12 +10,10 @@ from textual.screen import Screen
 
 from ...model.refs import EntityRef
 from ..navigation import Location, ViewState
-from ..widgets.dossier_blocks import dossier_blocks
 from ..widgets.footer import KeyFooter
-from ..widgets.link_page import KEPT_PAGES, Block, LinkPage
+from ..widgets.link_page import Block, LinkPage
 
 if TYPE_CHECKING:
-    from ...model.library import Library
     from ..app import BriefingApp
 
 PAGE_TITLES = {"actor": "Actor", "place": "Place"}
@@ -37,8 +34,6 @@ class DossierScreen(Screen[None]):
         self.location = location
         """The actor or place shown, with the state it was opened in."""
         self._composed = False
-        self._built: OrderedDict[EntityRef, tuple[Block, ...]] = OrderedDict()
-        self._built_for: Library | None = None
 
     def compose(self) -> ComposeResult:
         yield LinkPage(id="dossier")
@@ -71,18 +66,8 @@ class DossierScreen(Screen[None]):
         return {"page": self.page.position}
 
     def _blocks(self, ref: EntityRef) -> tuple[Block, ...]:
-        """The dossier's blocks, built once per library: going back to a dossier shows the
-        same tuple again, which the page keeps wrapped and drawn."""
-        library = cast("BriefingApp", self.app).library
-        if library is None:
+        """The dossier's blocks, kept by the app (see `KeptDossiers`)."""
+        app = cast("BriefingApp", self.app)
+        if app.library is None:
             return (Block().text("The library is still loading.", "muted"),)
-        if self._built_for is not library:
-            self._built.clear()
-            self._built_for = library
-        blocks = self._built.get(ref)
-        if blocks is None:
-            blocks = self._built[ref] = tuple(dossier_blocks(library, ref))
-            while len(self._built) > KEPT_PAGES:
-                self._built.popitem(last=False)
-        self._built.move_to_end(ref)
-        return blocks
+        return app.dossiers.blocks(app.library, ref)
