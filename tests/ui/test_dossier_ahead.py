@@ -1,4 +1,5 @@
-"""Dossiers prepared while the cursor rests on their link."""
+"""Dossiers prepared while the cursor rests on their link, and the dossier screen's styles
+kept between visits unless the app's styling changed meanwhile."""
 
 from __future__ import annotations
 
@@ -7,10 +8,12 @@ import asyncio
 import pytest
 from conftest import BRIEFS, WIDE, loaded, reader
 from test_dossier import FAYLAQ, IDLIB_OCT, NFL, dossier_page, move_to, page_plain
+from textual.color import Color
 
 from briefing_tui.model.library import Library
 from briefing_tui.model.refs import EntityRef
 from briefing_tui.ui import app as app_module
+from briefing_tui.ui.screens.dossier import DossierScreen
 from briefing_tui.ui.widgets import dossier_blocks as blocks_module
 from briefing_tui.ui.widgets.dossier_blocks import KeptDossiers
 from briefing_tui.ui.widgets.link_page import KEPT_PAGES
@@ -79,3 +82,47 @@ def test_a_prepared_dossier_pushes_no_shown_one_out() -> None:
     assert kept.blocks(library, prepared) is shown_prepared
     # Another library (a reload) builds afresh.
     assert kept.blocks(Library.load([BRIEFS]), prepared) is not shown_prepared
+
+
+async def test_the_dossier_screen_is_restyled_only_when_the_styling_changed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    restyled: list[DossierScreen] = []
+    update = DossierScreen.update_node_styles
+
+    def counting(self: DossierScreen, animate: bool = True) -> None:
+        restyled.append(self)
+        update(self, animate)
+
+    monkeypatch.setattr(DossierScreen, "update_node_styles", counting)
+    app = reader([BRIEFS], open_at=IDLIB_OCT)
+    async with app.run_test(size=WIDE) as pilot:
+        main = await loaded(app, pilot)
+
+        async def open_faylaq() -> None:
+            await pilot.press("3")
+            await move_to(pilot, main.page("actors"), lambda stop: stop.ref == FAYLAQ)
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(app.screen, DossierScreen)
+
+        async def back() -> None:
+            await pilot.press("backspace")
+            await pilot.pause()
+            assert app.screen is main
+
+        await open_faylaq()
+        page = dossier_page(app)
+        dark_border = page.styles.border_top[1]
+        await back()
+        restyled.clear()
+        await open_faylaq()
+        assert restyled == []  # nothing changed: its styles are as they were
+        await back()
+        app.theme = "nord"  # another accent, which frames the dossier
+        await pilot.pause()
+        await open_faylaq()
+        assert restyled  # the theme changed while it was set aside
+        nord_border = dossier_page(app).styles.border_top[1]
+        assert nord_border != dark_border
+        assert nord_border == Color.parse(app.get_css_variables()["accent"])

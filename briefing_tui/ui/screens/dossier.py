@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar, cast
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -34,6 +35,7 @@ class DossierScreen(Screen[None]):
         self.location = location
         """The actor or place shown, with the state it was opened in."""
         self._composed = False
+        self._styled_with: tuple[object, ...] | None = None
 
     def compose(self) -> ComposeResult:
         yield LinkPage(id="dossier")
@@ -71,3 +73,19 @@ class DossierScreen(Screen[None]):
         if app.library is None:
             return (Block().text("The library is still loading.", "muted"),)
         return app.dossiers.blocks(app.library, ref)
+
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        # Runs before Textual's own handler. Pushed again, the screen is restyled whole (3 ms
+        # before the dossier's frame), though its styles change only with the stylesheet, its
+        # variables or the app's classes: Textual updates those on the screens stacked, not
+        # on one installed and set aside.
+        app = self.app
+        styled_with = (
+            app.stylesheet.rules,
+            app._css_update_count,
+            frozenset(app.classes),
+            frozenset(app.get_pseudo_classes()),
+        )
+        if styled_with == self._styled_with:
+            event.refresh_styles = False
+        self._styled_with = styled_with
