@@ -37,6 +37,9 @@ PREPARE_AFTER = 0.1
 """Seconds the cursor rests on a link to a dossier before that dossier is built ahead: long
 enough to pass over links with a held key, shorter than reading a link and pressing Enter."""
 
+WARM_AFTER = 0.5
+"""Seconds after the library shows before the dossier screen is made, ready for a link."""
+
 # What the first frame does not show is imported when first asked for: the library's model
 # in its worker, the other screens when they open.
 if TYPE_CHECKING:
@@ -288,6 +291,8 @@ class BriefingApp(App[int]):
 
             start_indexing(self, library)
         self.main_screen.set_library(library)
+        if self._dossier is None:
+            self.set_timer(WARM_AFTER, self._warm_dossier_screen)
         if completing:
             current = self.history.current
             if current is None or library.entity(current.ref) is None:
@@ -463,7 +468,7 @@ class BriefingApp(App[int]):
         else:
             self.push_screen(self._dossier_screen(location))
 
-    def _dossier_screen(self, location: Location) -> DossierScreen:
+    def _dossier_screen(self, location: Location | None) -> DossierScreen:
         """The one dossier screen, showing `location`: kept installed between visits, so
         opening a dossier neither composes nor styles a screen again."""
         screen = self._dossier
@@ -472,9 +477,20 @@ class BriefingApp(App[int]):
 
             screen = self._dossier = DossierScreen(location)
             self.install_screen(screen, "dossier")
-        else:
+        elif location is not None:
             screen.show_location(location)
         return screen
+
+    def _warm_dossier_screen(self) -> None:
+        """Make the dossier screen while the reader reads: read its CSS (which restyles the
+        app) and compose it, unseen. The first link followed to a dossier did both, which
+        made it the slowest by 30-60 ms. (Textual's own steps for a pushed screen, done
+        early: it has no public way to ready a screen without showing it.)"""
+        if self._dossier is not None or self.library is None:
+            return
+        screen = self._dossier_screen(None)
+        self._load_screen_css(screen)
+        self._get_screen(screen)
 
     # Other views
 

@@ -126,3 +126,31 @@ async def test_the_dossier_screen_is_restyled_only_when_the_styling_changed(
         nord_border = dossier_page(app).styles.border_top[1]
         assert nord_border != dark_border
         assert nord_border == Color.parse(app.get_css_variables()["accent"])
+
+
+async def test_the_dossier_screen_is_made_unseen_before_the_first_link(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    pushed: list[DossierScreen] = []
+    mounted = DossierScreen.on_mount
+
+    def noting(self: DossierScreen) -> None:
+        pushed.append(self)
+        mounted(self)
+
+    monkeypatch.setattr(DossierScreen, "on_mount", noting)
+    app = reader([BRIEFS], open_at=IDLIB_OCT)
+    async with app.run_test(size=WIDE) as pilot:
+        main = await loaded(app, pilot)
+        focused = app.focused
+        await asyncio.sleep(app_module.WARM_AFTER * 2)
+        await pilot.pause()
+        assert len(pushed) == 1  # composed and mounted
+        assert app.screen is main and app.focused is focused  # and not shown
+        await pilot.press("3")
+        await move_to(pilot, main.page("actors"), lambda stop: stop.ref == FAYLAQ)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is pushed[0]
+        assert page_plain(dossier_page(app)).startswith("Faylaq al-Sham\n")
+        assert app.focused is dossier_page(app)

@@ -30,10 +30,10 @@ class DossierScreen(Screen[None]):
         Binding("q,escape", "app.close_view", "Close"),
     ]
 
-    def __init__(self, location: Location) -> None:
+    def __init__(self, location: Location | None = None) -> None:
         super().__init__()
         self.location = location
-        """The actor or place shown, with the state it was opened in."""
+        """The actor or place shown, with the state it was opened in (None: none yet)."""
         self._composed = False
         self._styled_with: tuple[object, ...] | None = None
 
@@ -43,7 +43,8 @@ class DossierScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._composed = True
-        self.show_location(self.location)
+        if self.location is not None:
+            self.show_location(self.location)
 
     @property
     def page(self) -> LinkPage:
@@ -64,7 +65,7 @@ class DossierScreen(Screen[None]):
     def view_state(self) -> ViewState:
         """The page position, to restore on coming back."""
         if not self._composed:
-            return dict(self.location.state)
+            return {} if self.location is None else dict(self.location.state)
         return {"page": self.page.position}
 
     def _blocks(self, ref: EntityRef) -> tuple[Block, ...]:
