@@ -28,18 +28,28 @@ from .messages import (
     LibraryLoaded,
     LibraryProgress,
     SourceRequested,
+    StopReached,
 )
 from .navigation import Location, LocationView, ReadingHistory, view_for
 from .screens.main import MainScreen
+
+PREPARE_AFTER = 0.1
+"""Seconds the cursor rests on a link to a dossier before that dossier is built ahead: long
+enough to pass over links with a held key, shorter than reading a link and pressing Enter."""
+
+WARM_AFTER = 0.5
+"""Seconds after the library shows before the dossier screen is made, ready for a link."""
 
 # What the first frame does not show is imported when first asked for: the library's model
 # in its worker, the other screens when they open.
 if TYPE_CHECKING:
     from textual.command import Provider
+    from textual.timer import Timer
 
     from ..model.library import Library
     from .screens.dossier import DossierScreen
     from .screens.search import LibrarySearch, SearchResults
+    from .widgets.dossier_blocks import KeptDossiers
 
 WATCH_INTERVAL = 1.0
 """Seconds between two looks at the library's files."""
@@ -126,6 +136,7 @@ class BriefingApp(App[int]):
         self.history = ReadingHistory()
         self.main_screen = MainScreen()
         self._dossier: DossierScreen | None = None
+        self._preparing: Timer | None = None
         self._collector = QuietCollector()
         self._watch = watch
         self._watch_interval = watch_interval
@@ -189,6 +200,13 @@ class BriefingApp(App[int]):
         from .screens.search import LibrarySearch
 
         return LibrarySearch()
+
+    @cached_property
+    def dossiers(self) -> KeptDossiers:
+        """The blocks of the dossiers shown lately, and of the one prepared ahead."""
+        from .widgets.dossier_blocks import KeptDossiers
+
+        return KeptDossiers()
 
     # Loading and reloading
 
@@ -273,6 +291,8 @@ class BriefingApp(App[int]):
 
             start_indexing(self, library)
         self.main_screen.set_library(library)
+        if self._dossier is None:
+            self.set_timer(WARM_AFTER, self._warm_dossier_screen)
         if completing:
             current = self.history.current
             if current is None or library.entity(current.ref) is None:
@@ -369,6 +389,23 @@ class BriefingApp(App[int]):
     def _entity_requested(self, message: EntityRequested) -> None:
         self.open_ref(message.ref)
 
+    @on(StopReached)
+    def _stop_reached(self, message: StopReached) -> None:
+        # Building a dossier is most of following a link to one: done while the reader looks
+        # at the link, Enter only shows it.
+        if self._preparing is not None:
+            self._preparing.stop()
+            self._preparing = None
+        if self.library is not None and view_for(message.ref) != "main":
+            ref = message.ref
+            self._preparing = self.set_timer(PREPARE_AFTER, lambda: self._prepare(ref))
+
+    def _prepare(self, ref: EntityRef) -> None:
+        self._preparing = None
+        library = self.library
+        if library is not None and library.entity(ref) is not None:
+            self.dossiers.prepare(library, ref)
+
     def action_back(self) -> None:
         """Go back to the previous location, as it was left."""
         if not self.history.can_back:
@@ -431,7 +468,7 @@ class BriefingApp(App[int]):
         else:
             self.push_screen(self._dossier_screen(location))
 
-    def _dossier_screen(self, location: Location) -> DossierScreen:
+    def _dossier_screen(self, location: Location | None) -> DossierScreen:
         """The one dossier screen, showing `location`: kept installed between visits, so
         opening a dossier neither composes nor styles a screen again."""
         screen = self._dossier
@@ -440,9 +477,20 @@ class BriefingApp(App[int]):
 
             screen = self._dossier = DossierScreen(location)
             self.install_screen(screen, "dossier")
-        else:
+        elif location is not None:
             screen.show_location(location)
         return screen
+
+    def _warm_dossier_screen(self) -> None:
+        """Make the dossier screen while the reader reads: read its CSS (which restyles the
+        app) and compose it, unseen. The first link followed to a dossier did both, which
+        made it the slowest by 30-60 ms. (Textual's own steps for a pushed screen, done
+        early: it has no public way to ready a screen without showing it.)"""
+        if self._dossier is not None or self.library is None:
+            return
+        screen = self._dossier_screen(None)
+        self._load_screen_css(screen)
+        self._get_screen(screen)
 
     # Other views
 

@@ -22,6 +22,13 @@ class EntityRequested(Message):
 
 
 @dataclass
+class StopReached(Message):
+    """The reader moved the cursor to a stop that opens `ref`, which may be followed next."""
+
+    ref: EntityRef
+
+
+@dataclass
 class SourceRequested(Message):
     """The reader asked to see the sources cited at the focused place."""
 

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from typing import TYPE_CHECKING, ClassVar, cast
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from ...model.refs import EntityRef
 from ..navigation import Location, ViewState
-from ..widgets.dossier_blocks import dossier_blocks
 from ..widgets.footer import KeyFooter
-from ..widgets.link_page import KEPT_PAGES, Block, LinkPage
+from ..widgets.link_page import Block, LinkPage
 
 if TYPE_CHECKING:
-    from ...model.library import Library
     from ..app import BriefingApp
 
 PAGE_TITLES = {"actor": "Actor", "place": "Place"}
@@ -32,13 +30,12 @@ class DossierScreen(Screen[None]):
         Binding("q,escape", "app.close_view", "Close"),
     ]
 
-    def __init__(self, location: Location) -> None:
+    def __init__(self, location: Location | None = None) -> None:
         super().__init__()
         self.location = location
-        """The actor or place shown, with the state it was opened in."""
+        """The actor or place shown, with the state it was opened in (None: none yet)."""
         self._composed = False
-        self._built: OrderedDict[EntityRef, tuple[Block, ...]] = OrderedDict()
-        self._built_for: Library | None = None
+        self._styled_with: tuple[object, ...] | None = None
 
     def compose(self) -> ComposeResult:
         yield LinkPage(id="dossier")
@@ -46,7 +43,8 @@ class DossierScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._composed = True
-        self.show_location(self.location)
+        if self.location is not None:
+            self.show_location(self.location)
 
     @property
     def page(self) -> LinkPage:
@@ -67,22 +65,28 @@ class DossierScreen(Screen[None]):
     def view_state(self) -> ViewState:
         """The page position, to restore on coming back."""
         if not self._composed:
-            return dict(self.location.state)
+            return {} if self.location is None else dict(self.location.state)
         return {"page": self.page.position}
 
     def _blocks(self, ref: EntityRef) -> tuple[Block, ...]:
-        """The dossier's blocks, built once per library: going back to a dossier shows the
-        same tuple again, which the page keeps wrapped and drawn."""
-        library = cast("BriefingApp", self.app).library
-        if library is None:
+        """The dossier's blocks, kept by the app (see `KeptDossiers`)."""
+        app = cast("BriefingApp", self.app)
+        if app.library is None:
             return (Block().text("The library is still loading.", "muted"),)
-        if self._built_for is not library:
-            self._built.clear()
-            self._built_for = library
-        blocks = self._built.get(ref)
-        if blocks is None:
-            blocks = self._built[ref] = tuple(dossier_blocks(library, ref))
-            while len(self._built) > KEPT_PAGES:
-                self._built.popitem(last=False)
-        self._built.move_to_end(ref)
-        return blocks
+        return app.dossiers.blocks(app.library, ref)
+
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        # Runs before Textual's own handler. Pushed again, the screen is restyled whole (3 ms
+        # before the dossier's frame), though its styles change only with the stylesheet, its
+        # variables or the app's classes: Textual updates those on the screens stacked, not
+        # on one installed and set aside.
+        app = self.app
+        styled_with = (
+            app.stylesheet.rules,
+            app._css_update_count,
+            frozenset(app.classes),
+            frozenset(app.get_pseudo_classes()),
+        )
+        if styled_with == self._styled_with:
+            event.refresh_styles = False
+        self._styled_with = styled_with

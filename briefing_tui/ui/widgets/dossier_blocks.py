@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -16,7 +17,7 @@ from .briefing_blocks import (
     relation_target,
     shorten,
 )
-from .link_page import Block
+from .link_page import KEPT_PAGES, Block
 
 # The model's heavy modules load in the library worker, after the first paint.
 if TYPE_CHECKING:
@@ -39,6 +40,47 @@ def dossier_blocks(library: Library, ref: EntityRef) -> list[Block]:
     if ref.kind == "place" and ref.id in library.places:
         return place_dossier(library, library.places[ref.id])
     return [Block().text(f"Nothing in the library is called {ref.id}.", "warning")]
+
+
+class KeptDossiers:
+    """The blocks of the last few dossiers shown, per library, and of one dossier prepared
+    ahead (the one the cursor rests on): going back to a dossier shows the same tuple again,
+    which the page keeps wrapped and drawn, and following a prepared link builds nothing."""
+
+    def __init__(self) -> None:
+        self._shown: OrderedDict[EntityRef, tuple[Block, ...]] = OrderedDict()
+        self._prepared: tuple[EntityRef, tuple[Block, ...]] | None = None
+        self._library: Library | None = None
+
+    def blocks(self, library: Library, ref: EntityRef) -> tuple[Block, ...]:
+        """The dossier of `ref`, counted as shown: built unless kept or prepared."""
+        blocks = self._kept(library, ref)
+        if blocks is None:
+            blocks = tuple(dossier_blocks(library, ref))
+        self._shown[ref] = blocks
+        self._shown.move_to_end(ref)
+        while len(self._shown) > KEPT_PAGES:
+            self._shown.popitem(last=False)
+        return blocks
+
+    def prepare(self, library: Library, ref: EntityRef) -> bool:
+        """Build the dossier of `ref` ahead of its being opened, in a slot of its own (links
+        passed over never push a shown dossier out); False when it was already at hand."""
+        if self._kept(library, ref) is not None:
+            return False
+        self._prepared = (ref, tuple(dossier_blocks(library, ref)))
+        return True
+
+    def _kept(self, library: Library, ref: EntityRef) -> tuple[Block, ...] | None:
+        if self._library is not library:
+            self._shown.clear()
+            self._prepared = None
+            self._library = library
+        if ref in self._shown:
+            return self._shown[ref]
+        if self._prepared is not None and self._prepared[0] == ref:
+            return self._prepared[1]
+        return None
 
 
 def origin_context(library: Library, origin: str) -> str | None:

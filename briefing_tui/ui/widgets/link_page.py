@@ -21,7 +21,7 @@ from textual.style import Style
 from ...model.links import Link, split_prose
 from ...model.refs import EntityRef
 from ...model.text import one_line, visible
-from ..messages import EntityRequested, SourceRequested
+from ..messages import EntityRequested, SourceRequested, StopReached
 
 ROLES = (
     "title",
@@ -471,6 +471,13 @@ class LinkPage(ScrollView, can_focus=True, inherit_bindings=False):
         self._cursor = index
         self._scroll_to_stop(index)
         self.refresh()
+        self._reached()
+
+    def _reached(self) -> None:
+        """Say which entity the stop now under the cursor opens: it may be prepared ahead."""
+        stop = self.current_stop
+        if stop is not None and stop.ref is not None:
+            self.post_message(StopReached(stop.ref))
 
     @property
     def current_stop(self) -> Stop | None:
@@ -543,6 +550,7 @@ class LinkPage(ScrollView, can_focus=True, inherit_bindings=False):
         if self._stops:
             self._cursor = 0
             self._scroll_to_stop(0)
+            self._reached()
         self.refresh()
 
     def action_last(self) -> None:
@@ -554,6 +562,7 @@ class LinkPage(ScrollView, can_focus=True, inherit_bindings=False):
         if self._stops:
             self._cursor = len(self._stops) - 1
             self._scroll_to_stop(self._cursor)
+            self._reached()
         self.refresh()
 
     def action_follow(self) -> None:
@@ -620,6 +629,7 @@ class LinkPage(ScrollView, can_focus=True, inherit_bindings=False):
             self._cursor = target
             self._scroll_to_stop(target)
             self.refresh()
+            self._reached()
         elif target is not None:
             self.scroll_to(y=top + direction * (height - 1), animate=False, immediate=True)
         else:
@@ -965,6 +975,7 @@ class LinkPage(ScrollView, can_focus=True, inherit_bindings=False):
 
     def on_focus(self) -> None:
         self.refresh()
+        self._reached()
 
     def on_blur(self) -> None:
         self.refresh()

@@ -1,0 +1,156 @@
+"""Dossiers prepared while the cursor rests on their link, and the dossier screen's styles
+kept between visits unless the app's styling changed meanwhile."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from conftest import BRIEFS, WIDE, loaded, reader
+from test_dossier import FAYLAQ, IDLIB_OCT, NFL, dossier_page, move_to, page_plain
+from textual.color import Color
+
+from briefing_tui.model.library import Library
+from briefing_tui.model.refs import EntityRef
+from briefing_tui.ui import app as app_module
+from briefing_tui.ui.screens.dossier import DossierScreen
+from briefing_tui.ui.widgets import dossier_blocks as blocks_module
+from briefing_tui.ui.widgets.dossier_blocks import KeptDossiers
+from briefing_tui.ui.widgets.link_page import KEPT_PAGES
+
+
+@pytest.fixture
+def built(monkeypatch: pytest.MonkeyPatch) -> list[EntityRef]:
+    """The refs whose dossier blocks are built, in order."""
+    refs: list[EntityRef] = []
+    build = blocks_module.dossier_blocks
+
+    def counting(library: Library, ref: EntityRef) -> list[blocks_module.Block]:
+        refs.append(ref)
+        return build(library, ref)
+
+    monkeypatch.setattr(blocks_module, "dossier_blocks", counting)
+    return refs
+
+
+async def test_the_dossier_under_the_cursor_is_built_before_enter(
+    built: list[EntityRef],
+) -> None:
+    app = reader([BRIEFS], open_at=IDLIB_OCT)
+    async with app.run_test(size=WIDE) as pilot:
+        main = await loaded(app, pilot)
+        await pilot.press("3")
+        await move_to(pilot, main.page("actors"), lambda stop: stop.ref == FAYLAQ)
+        await asyncio.sleep(app_module.PREPARE_AFTER * 3)
+        await pilot.pause()
+        assert built[-1] == FAYLAQ
+        count = len(built)
+        await pilot.press("enter")
+        await pilot.pause()
+        page = dossier_page(app)
+        assert page_plain(page).startswith("Faylaq al-Sham\n")
+        assert len(built) == count  # shown as prepared, not built again
+
+
+async def test_a_link_left_at_once_is_not_prepared(built: list[EntityRef]) -> None:
+    app = reader([BRIEFS], open_at=IDLIB_OCT)
+    async with app.run_test(size=WIDE) as pilot:
+        main = await loaded(app, pilot)
+        page = main.page("actors")
+        await pilot.press("3")
+        await move_to(pilot, page, lambda stop: stop.ref == FAYLAQ)
+        page.cursor = None
+        page.cursor = next(i for i, s in enumerate(page.stops) if s.ref == NFL)
+        await asyncio.sleep(app_module.PREPARE_AFTER * 3)
+        await pilot.pause()
+        assert FAYLAQ not in built and built[-1] == NFL
+
+
+def test_a_prepared_dossier_pushes_no_shown_one_out() -> None:
+    library = Library.load([BRIEFS])
+    kept = KeptDossiers()
+    actors = [EntityRef("actor", actor_id) for actor_id in sorted(library.actors)]
+    shown = actors[:KEPT_PAGES]
+    first = [kept.blocks(library, ref) for ref in shown]
+    for ref in actors[KEPT_PAGES : KEPT_PAGES + 3]:
+        assert kept.prepare(library, ref)
+    assert not kept.prepare(library, shown[0])  # already at hand
+    again = [kept.blocks(library, ref) for ref in shown]
+    assert all(a is b for a, b in zip(first, again, strict=True))
+    prepared = actors[KEPT_PAGES + 2]
+    shown_prepared = kept.blocks(library, prepared)
+    assert kept.blocks(library, prepared) is shown_prepared
+    # Another library (a reload) builds afresh.
+    assert kept.blocks(Library.load([BRIEFS]), prepared) is not shown_prepared
+
+
+async def test_the_dossier_screen_is_restyled_only_when_the_styling_changed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    restyled: list[DossierScreen] = []
+    update = DossierScreen.update_node_styles
+
+    def counting(self: DossierScreen, animate: bool = True) -> None:
+        restyled.append(self)
+        update(self, animate)
+
+    monkeypatch.setattr(DossierScreen, "update_node_styles", counting)
+    app = reader([BRIEFS], open_at=IDLIB_OCT)
+    async with app.run_test(size=WIDE) as pilot:
+        main = await loaded(app, pilot)
+
+        async def open_faylaq() -> None:
+            await pilot.press("3")
+            await move_to(pilot, main.page("actors"), lambda stop: stop.ref == FAYLAQ)
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(app.screen, DossierScreen)
+
+        async def back() -> None:
+            await pilot.press("backspace")
+            await pilot.pause()
+            assert app.screen is main
+
+        await open_faylaq()
+        page = dossier_page(app)
+        dark_border = page.styles.border_top[1]
+        await back()
+        restyled.clear()
+        await open_faylaq()
+        assert restyled == []  # nothing changed: its styles are as they were
+        await back()
+        app.theme = "nord"  # another accent, which frames the dossier
+        await pilot.pause()
+        await open_faylaq()
+        assert restyled  # the theme changed while it was set aside
+        nord_border = dossier_page(app).styles.border_top[1]
+        assert nord_border != dark_border
+        assert nord_border == Color.parse(app.get_css_variables()["accent"])
+
+
+async def test_the_dossier_screen_is_made_unseen_before_the_first_link(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    pushed: list[DossierScreen] = []
+    mounted = DossierScreen.on_mount
+
+    def noting(self: DossierScreen) -> None:
+        pushed.append(self)
+        mounted(self)
+
+    monkeypatch.setattr(DossierScreen, "on_mount", noting)
+    app = reader([BRIEFS], open_at=IDLIB_OCT)
+    async with app.run_test(size=WIDE) as pilot:
+        main = await loaded(app, pilot)
+        focused = app.focused
+        await asyncio.sleep(app_module.WARM_AFTER * 2)
+        await pilot.pause()
+        assert len(pushed) == 1  # composed and mounted
+        assert app.screen is main and app.focused is focused  # and not shown
+        await pilot.press("3")
+        await move_to(pilot, main.page("actors"), lambda stop: stop.ref == FAYLAQ)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is pushed[0]
+        assert page_plain(dossier_page(app)).startswith("Faylaq al-Sham\n")
+        assert app.focused is dossier_page(app)
