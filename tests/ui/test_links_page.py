@@ -132,6 +132,26 @@ async def test_position_restores_cursor_scroll_and_highlight() -> None:
         assert not page.show_anchor(EntityRef("event", "missing", "b"))
 
 
+async def test_a_page_opens_at_its_top_even_when_its_first_link_lies_below() -> None:
+    blocks = [Block(gap=0).text(f"plain line {n}") for n in range(30)]
+    blocks.append(Block().link("Far", actor("far")))
+    app = PageApp(blocks)
+    async with app.run_test(size=(40, 12)) as pilot:
+        page = app.query_one(LinkPage)
+        await pilot.pause()
+        assert page.scroll_y == 0
+        assert page_lines(page)[0].startswith("plain line 0")
+        assert page.visible_stops() == []
+        await pilot.press("enter")  # reveals the stop out of sight rather than following it
+        await pilot.pause()
+        assert app.requested == []
+        assert page.cursor == 0
+        assert 0 in page.visible_stops()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.requested == [actor("far")]
+
+
 async def test_position_survives_a_narrower_width() -> None:
     blocks = [Block().text("word " * 200), Block().link("End", actor("end"))]
     app = PageApp(blocks)
@@ -261,6 +281,25 @@ async def test_without_colour_hints_and_cursor_are_reversed(
             assert badge.reverse and badge.bold
             # Reversed, a coloured background would have turned the badge back into text.
             assert badge.bgcolor is None or badge.bgcolor == styles_of(page, "See ")[0].bgcolor
+
+
+async def test_without_colour_the_opened_entity_still_stands_out(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = PageApp([Block().text("plain"), Block(anchor=EntityRef("event", "e1", "b")).text("it")])
+    async with app.run_test(size=(40, 6)) as pilot:
+        page = app.query_one(LinkPage)
+        assert page.show_anchor(EntityRef("event", "e1", "b"))
+        await pilot.pause()
+        ((plain,), (opened,)) = styles_of(page, "plain"), styles_of(page, "it")
+
+        def grey(style: RichStyle) -> float:
+            # What the monochrome filter keeps of a background: its lightness.
+            red, green, blue = (style.bgcolor or Color.default()).get_truecolor()
+            return (0.2126 * red + 0.7152 * green + 0.0722 * blue) / 255
+
+        assert abs(grey(opened) - grey(plain)) > 0.1
 
 
 @pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])

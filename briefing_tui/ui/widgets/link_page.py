@@ -136,6 +136,8 @@ class PagePosition:
     cursor: int | None = None
     scroll_y: int = 0
     anchor: EntityRef | None = None
+    width: int | None = None
+    """The width the page was wrapped to when this was taken (None: a page not shown yet)."""
 
 
 @dataclass(slots=True)
@@ -338,6 +340,8 @@ class LinkPage(ScrollView, can_focus=True, inherit_bindings=False):
         /* Without colour the cursor and the hints still stand out. A hint loses its
            background: reversed, a coloured one would turn the label back into plain text. */
         &:nocolor > .link-page--cursor { text-style: reverse bold; }
+        /* Shown in grey, $boost is too faint to see: a darker band marks the opened entity. */
+        &:nocolor > .link-page--anchor { background: $foreground 20%; }
         &:nocolor > .link-page--hint {
             background: transparent;
             color: $foreground;
@@ -420,7 +424,9 @@ class LinkPage(ScrollView, can_focus=True, inherit_bindings=False):
         """The cursor, scroll offset and highlighted entity, to restore later."""
         if self._pending is not None:
             return self._pending
-        return PagePosition(self._cursor, round(self.scroll_y), self._anchor)
+        layout = self._layout
+        width = layout.width if layout is not None else None
+        return PagePosition(self._cursor, round(self.scroll_y), self._anchor, width)
 
     def restore(self, position: PagePosition) -> None:
         """Put the cursor, scroll offset and highlight back where `position` says."""
@@ -430,7 +436,7 @@ class LinkPage(ScrollView, can_focus=True, inherit_bindings=False):
         shown = (self._cursor, self._anchor, round(self.scroll_y))
         self._cursor = cursor
         self._anchor = position.anchor
-        self._pending = PagePosition(cursor, position.scroll_y, position.anchor)
+        self._pending = PagePosition(cursor, position.scroll_y, position.anchor, position.width)
         self._reveal_anchor = False
         self._apply_pending()
         if self._pending is not None or shown != (cursor, self._anchor, round(self.scroll_y)):
@@ -669,8 +675,11 @@ class LinkPage(ScrollView, can_focus=True, inherit_bindings=False):
                 return
         self._wrap_until(layout, line=pending.scroll_y + (1 + WRAP_AHEAD) * self.size.height)
         self.scroll_to(y=pending.scroll_y, animate=False, immediate=True)
-        if pending.cursor is not None and pending.cursor not in self.visible_stops():
-            # The width changed since the position was saved: keep the cursor in sight.
+        rewrapped = pending.width is not None and pending.width != layout.width
+        if rewrapped and pending.cursor is not None and pending.cursor not in self.visible_stops():
+            # The width changed since the position was saved: keep the cursor in sight. A
+            # page shown for the first time stays at its top even when its first stop lies
+            # below the view (j or Enter brings it in sight, as on any page scrolled by hand).
             self._scroll_to_stop(pending.cursor)
 
     def _block_of(self, ref: EntityRef) -> int | None:
@@ -735,7 +744,9 @@ class LinkPage(ScrollView, can_focus=True, inherit_bindings=False):
         if layout is None or layout.width != width or layout.styles != styles:
             if layout is not None and self._pending is None:
                 # Rewrapping moves lines: keep the cursor and roughly the scroll offset.
-                self._pending = PagePosition(self._cursor, round(self.scroll_y), self._anchor)
+                self._pending = PagePosition(
+                    self._cursor, round(self.scroll_y), self._anchor, layout.width
+                )
             layout = self._layout = _Layout(width, styles)
         height = max(1, self.size.height)
         self._wrap_until(layout, line=round(self.scroll_y) + (1 + WRAP_AHEAD) * height)
