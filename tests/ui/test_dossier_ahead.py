@@ -52,7 +52,12 @@ async def test_the_dossier_under_the_cursor_is_built_before_enter(
         assert len(built) == count  # shown as prepared, not built again
 
 
-async def test_a_link_left_at_once_is_not_prepared(built: list[EntityRef]) -> None:
+async def test_a_link_left_at_once_is_not_prepared(
+    built: list[EntityRef], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Long enough that no stop on the way rests that long, however busy the machine (each
+    # step of move_to waits for the app to go idle): only the rest on NFL below does.
+    monkeypatch.setattr(app_module, "PREPARE_AFTER", 1.5)
     app = reader([BRIEFS], open_at=IDLIB_OCT)
     async with app.run_test(size=WIDE) as pilot:
         main = await loaded(app, pilot)
