@@ -654,6 +654,47 @@ def test_a_registry_change_updates_the_merged_actor(cached: tuple[Path, Path]) -
         assert first(index, "reis").id == "recep-tayyip-erdogan"
 
 
+def test_renaming_an_actor_renames_it_where_documents_link_to_it(
+    cached: tuple[Path, Path],
+) -> None:
+    root, cache = cached
+    with reopen(root, cache) as index:
+        assert ids(index.search("faylaq kind:event")) == ["evt-strike"]
+    (root / "actors.yaml").write_text(
+        REGISTRY.replace("name: Faylaq al-Sham", "name: Rahman Corps"), encoding="utf-8"
+    )
+    counting = CountingLoader()
+    with reopen(root, cache, counting) as index:
+        # The registry changed, and the one briefing that links to the actor is read again.
+        assert sorted(p.name for p in counting.paths) == ["actors.yaml", "idlib-2020.yaml"]
+        assert ids(index.search("rahman kind:event")) == ["evt-strike"]
+        assert ids(index.search("rahman kind:briefing")) == ["idlib-2020"]
+        assert index.search("faylaq kind:event") == []
+        assert index.search("faylaq kind:briefing") == []
+    counting = CountingLoader()
+    reopen(root, cache, counting).close()
+    assert counting.paths == []  # and nothing is read again after
+
+
+def test_renaming_an_actor_in_a_loaded_library_renames_it_where_it_is_linked(
+    cached: tuple[Path, Path],
+) -> None:
+    root, cache = cached
+    with SearchIndex([root], cache_dir=cache) as index:
+        index.update_from(Library.load([root]))
+        assert ids(index.search("faylaq kind:event")) == ["evt-strike"]
+        (root / "actors.yaml").write_text(
+            REGISTRY.replace("name: Faylaq al-Sham", "name: Rahman Corps"), encoding="utf-8"
+        )
+        changes = index.update_from(Library.load([root]))
+        assert sorted(os.path.basename(p) for p in changes.indexed) == [
+            "actors.yaml",
+            "idlib-2020.yaml",
+        ]
+        assert ids(index.search("rahman kind:event")) == ["evt-strike"]
+        assert index.search("faylaq kind:event") == []
+
+
 def test_a_corrupt_database_is_rebuilt(cached: tuple[Path, Path]) -> None:
     root, cache = cached
     with reopen(root, cache) as index:

@@ -1007,7 +1007,7 @@ class SearchIndex:
                     if progress is not None:
                         progress(done, len(changed))
 
-            return self._apply(documents(), removed)
+            return self._apply(documents(), removed, reread=lambda path: loader(Path(path)))
 
         self._resync = lambda: self.update(load)
         return self._guarded(run)
@@ -1035,7 +1035,10 @@ class SearchIndex:
             removed = [path for path in known if path not in current]
             if not fresh and not removed:
                 return Changes()
-            return self._apply(fresh, removed, library_names(library), cancelled)
+            by_path = {path: document for path, (_, document) in current.items()}
+            return self._apply(
+                fresh, removed, library_names(library), cancelled, reread=by_path.get
+            )
 
         self._resync = lambda: self.update_from(library)
         return self._guarded(run)
@@ -1060,11 +1063,13 @@ class SearchIndex:
         removed: Iterable[str],
         name_of: NameOf | None = None,
         cancelled: Callable[[], bool] | None = None,
+        reread: Callable[[str], Document | None] | None = None,
     ) -> Changes:
         """Index `documents` afresh and forget `removed`, in one transaction; links without a
         label named by `name_of`, or else by what the index holds once every document is in.
-        `cancelled` is asked between documents: true, the transaction is rolled back."""
-        import json
+        `cancelled` is asked between documents: true, the transaction is rolled back. When an
+        actor or place is renamed, the unchanged documents that mention it are indexed again
+        (their links without a label show its name) from `reread(path)`, when given."""
 
         db = self._db
         stored = _StoredNames(db) if name_of is None else None
@@ -1100,21 +1105,7 @@ class SearchIndex:
                     waiting.append((doc, path, records.entries))
                 else:
                     next_id = self._insert(doc, path, records.entries, next_id)
-                db.executemany(
-                    "INSERT INTO tags(doc, tag) VALUES (?, ?)", [(doc, t) for t in records.tags]
-                )
-                if records.briefing is not None:
-                    db.executemany(
-                        "INSERT INTO mentions(doc, briefing, entity) VALUES (?, ?, ?)",
-                        [(doc, records.briefing, entity) for entity in records.mentions],
-                    )
-                db.executemany(
-                    "INSERT INTO definitions(doc, kind, entity, ord, data) VALUES (?, ?, ?, ?, ?)",
-                    [
-                        (doc, kind, entity, ord_, json.dumps(data))
-                        for ord_, (kind, entity, data) in enumerate(records.definitions)
-                    ],
-                )
+                self._insert_facts(doc, records)
                 touched.update((kind, entity) for kind, entity, _ in records.definitions)
                 indexed.append(path)
             if stored is not None:
@@ -1122,7 +1113,9 @@ class SearchIndex:
                 for doc, path, entries in waiting:
                     settled = [stored.settled(entry) for entry in entries]
                     next_id = self._insert(doc, path, settled, next_id)
-            self._merge(touched, next_id, names)
+            renamed, next_id = self._merge(touched, next_id, names)
+            if renamed and reread is not None:
+                indexed += self._rename_in_mentions(renamed, set(indexed), reread, name_of, next_id)
             large = len(indexed) + len(gone) >= OPTIMIZE_AFTER
             if cancelled is not None and cancelled():
                 raise UpdateCancelled
@@ -1145,6 +1138,26 @@ class SearchIndex:
                 db.execute("ROLLBACK")
             raise
         return Changes(tuple(indexed), tuple(gone))
+
+    def _insert_facts(self, doc: int | None, records: DocumentRecords) -> None:
+        """Store what a document's filters and merges ask about: its tags, what it mentions
+        and the actors and places it defines."""
+        import json
+
+        db = self._db
+        db.executemany("INSERT INTO tags(doc, tag) VALUES (?, ?)", [(doc, t) for t in records.tags])
+        if records.briefing is not None:
+            db.executemany(
+                "INSERT INTO mentions(doc, briefing, entity) VALUES (?, ?, ?)",
+                [(doc, records.briefing, entity) for entity in records.mentions],
+            )
+        db.executemany(
+            "INSERT INTO definitions(doc, kind, entity, ord, data) VALUES (?, ?, ?, ?, ?)",
+            [
+                (doc, kind, entity, ord_, json.dumps(data))
+                for ord_, (kind, entity, data) in enumerate(records.definitions)
+            ],
+        )
 
     def _forget(self, path: str) -> set[tuple[str, str]]:
         """Drop a document's rows; the actors and places it defined, to merge again."""
@@ -1213,13 +1226,18 @@ class SearchIndex:
 
     def _merge(
         self, touched: set[tuple[str, str]], next_id: int, name_of: NameOf | None = None
-    ) -> None:
-        """Rebuild the one row of each touched actor and place from its definitions."""
+    ) -> tuple[set[str], int]:
+        """Rebuild the one row of each touched actor and place from its definitions; the ids
+        of those whose name changed (or that came or went), and the next free entry id."""
         import json
 
         db = self._db
+        renamed: set[str] = set()
         for kind, entity in sorted(touched):
-            self._delete_entries("doc IS NULL AND kind = ? AND entity = ?", (kind, entity))
+            where = "doc IS NULL AND kind = ? AND entity = ?"
+            before = db.execute(f"SELECT title FROM entries WHERE {where}", (kind, entity))
+            old_name = next((title for (title,) in before), None)
+            self._delete_entries(where, (kind, entity))
             definitions = [
                 (path, json.loads(data))
                 for path, data in db.execute(
@@ -1228,9 +1246,61 @@ class SearchIndex:
                     (kind, entity),
                 )
             ]
+            new_name = None
             if definitions:
                 record = merged_record(kind, entity, definitions, name_of)
                 next_id = self._insert(None, definitions[0][0], [record], next_id)
+                new_name = record.title
+            if new_name != old_name:
+                renamed.add(entity)
+        return renamed, next_id
+
+    def _rename_in_mentions(
+        self,
+        renamed: set[str],
+        done: set[str],
+        reread: Callable[[str], Document | None],
+        name_of: NameOf | None,
+        next_id: int,
+    ) -> list[str]:
+        """Index again the briefings not in `done` that mention an actor or place of
+        `renamed` (their rows hold its old name wherever a link gives none of its own); their
+        paths."""
+        db = self._db
+        if db.execute("SELECT COUNT(*) FROM documents").fetchone()[0] <= len(done):
+            return []  # every document was just indexed with the names as they are now
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS renamed(entity TEXT PRIMARY KEY)")
+        db.execute("DELETE FROM renamed")
+        db.executemany("INSERT INTO renamed(entity) VALUES (?)", [(e,) for e in renamed])
+        rows = db.execute(
+            "SELECT DISTINCT d.path, d.size, d.mtime_ns FROM renamed r"
+            " JOIN mentions m ON m.entity = r.entity JOIN documents d ON d.id = m.doc"
+            " ORDER BY d.path"
+        ).fetchall()
+        names = name_of
+        if names is None:
+            names = _StoredNames(db)  # the names as merged now, none remembered from before
+            names.final = True
+        touched: set[tuple[str, str]] = set()
+        again: list[str] = []
+        for path, size, mtime_ns in rows:
+            if path in done:
+                continue
+            document = reread(path)
+            if document is None:
+                continue
+            again.append(path)
+            touched |= self._forget(path)
+            records = document_records(document, names)
+            doc = db.execute(
+                "INSERT INTO documents(path, size, mtime_ns, version, briefing)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (path, size, mtime_ns, FORMAT_VERSION, records.briefing),
+            ).lastrowid
+            next_id = self._insert(doc, path, records.entries, next_id)
+            self._insert_facts(doc, records)
+        self._merge(touched, next_id, names)
+        return again
 
     # ------------------------------------------------------------------- querying
 
