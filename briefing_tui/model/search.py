@@ -1090,11 +1090,7 @@ class SearchIndex:
                     raise UpdateCancelled
                 touched |= self._forget(path)
                 records = document_records(document, names)
-                doc = db.execute(
-                    "INSERT INTO documents(path, size, mtime_ns, version, briefing)"
-                    " VALUES (?, ?, ?, ?, ?)",
-                    (path, *stat, FORMAT_VERSION, records.briefing),
-                ).lastrowid
+                doc = self._add_document(path, stat, records)
                 if stored is not None and any(
                     _NAME_OPEN in text
                     for entry in records.entries
@@ -1105,7 +1101,6 @@ class SearchIndex:
                     waiting.append((doc, path, records.entries))
                 else:
                     next_id = self._insert(doc, path, records.entries, next_id)
-                self._insert_facts(doc, records)
                 touched.update((kind, entity) for kind, entity, _ in records.definitions)
                 indexed.append(path)
             if stored is not None:
@@ -1139,12 +1134,16 @@ class SearchIndex:
             raise
         return Changes(tuple(indexed), tuple(gone))
 
-    def _insert_facts(self, doc: int | None, records: DocumentRecords) -> None:
-        """Store what a document's filters and merges ask about: its tags, what it mentions
-        and the actors and places it defines."""
+    def _add_document(self, path: str, stat: FileStat, records: DocumentRecords) -> int:
+        """Store a document's row and what filters and merges ask about it (its tags, what it
+        mentions, the actors and places it defines); its id, for its entries."""
         import json
 
         db = self._db
+        doc: int = db.execute(
+            "INSERT INTO documents(path, size, mtime_ns, version, briefing) VALUES (?, ?, ?, ?, ?)",
+            (path, *stat, FORMAT_VERSION, records.briefing),
+        ).lastrowid
         db.executemany("INSERT INTO tags(doc, tag) VALUES (?, ?)", [(doc, t) for t in records.tags])
         if records.briefing is not None:
             db.executemany(
@@ -1158,6 +1157,7 @@ class SearchIndex:
                 for ord_, (kind, entity, data) in enumerate(records.definitions)
             ],
         )
+        return doc
 
     def _forget(self, path: str) -> set[tuple[str, str]]:
         """Drop a document's rows; the actors and places it defined, to merge again."""
@@ -1292,13 +1292,8 @@ class SearchIndex:
             again.append(path)
             touched |= self._forget(path)
             records = document_records(document, names)
-            doc = db.execute(
-                "INSERT INTO documents(path, size, mtime_ns, version, briefing)"
-                " VALUES (?, ?, ?, ?, ?)",
-                (path, size, mtime_ns, FORMAT_VERSION, records.briefing),
-            ).lastrowid
+            doc = self._add_document(path, (size, mtime_ns), records)
             next_id = self._insert(doc, path, records.entries, next_id)
-            self._insert_facts(doc, records)
         self._merge(touched, next_id, names)
         return again
 
