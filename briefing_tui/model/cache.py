@@ -246,11 +246,7 @@ class ModelBuilder:
                         if model is not None:
                             made.append(model)
                             continue
-                    model = _new(child)
-                    _fill(model, item)
-                    _set(model, "__pydantic_fields_set__", fields_set)
-                    _set(model, "__pydantic_extra__", None)
-                    _set(model, "__pydantic_private__", None)
+                    model = _instance(child, item, fields_set)
                     if shared is not None:
                         shared[key] = model
                     made.append(model)
@@ -289,14 +285,20 @@ class ModelBuilder:
             model = shared.get(key)
             if model is not None:
                 return model
-        model = _new(cls)
-        _fill(model, data)
-        _set(model, "__pydantic_fields_set__", plan.fields_set)
-        _set(model, "__pydantic_extra__", None)
-        _set(model, "__pydantic_private__", None)
+        model = _instance(cls, data, plan.fields_set)
         if shared is not None:
             shared[key] = model
         return model
+
+
+def _instance(cls: type[BaseModel], data: dict[str, Any], fields_set: set[str]) -> Any:
+    """A model of `cls` holding `data`, made as pydantic would after validating it."""
+    model = _new(cls)
+    _fill(model, data)
+    _set(model, "__pydantic_fields_set__", fields_set)
+    _set(model, "__pydantic_extra__", None)
+    _set(model, "__pydantic_private__", None)
+    return model
 
 
 def _fill(model: BaseModel, data: dict[str, Any]) -> None:
