@@ -29,8 +29,6 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from generate_library import generate  # noqa: E402
-
 BROKEN_EVERY = 20
 """One briefing in this many gets an unresolved link (a library warning to place)."""
 A_DAY_NS = 86_400 * 1_000_000_000
@@ -45,6 +43,9 @@ def library_folder(work: Path, size: int) -> Path:
         return root
     if root.exists():
         shutil.rmtree(root)
+    # Imported here, not above: the workers that measure memory import this module too.
+    from generate_library import generate
+
     generated = generate(root, size)
     past = time.time_ns() - A_DAY_NS
     for index, path in enumerate(sorted(generated.files)):
