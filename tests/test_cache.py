@@ -8,7 +8,10 @@ import os
 import shutil
 import stat
 import time
+from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
@@ -167,6 +170,12 @@ def test_a_version_bump_invalidates_every_entry(
     assert again.hits == _files(library)
 
 
+def watch_decoding(monkeypatch: pytest.MonkeyPatch, loads: Callable[[bytes], Any]) -> None:
+    """Route the cache's own decoding of entries through `loads` (and only it: the texts of
+    documents, decompressed when read, are made by this process or by a verified entry)."""
+    monkeypatch.setattr(cache_module, "marshal", SimpleNamespace(loads=loads, dumps=marshal.dumps))
+
+
 def _damage_each(folder: Path, damage) -> None:  # type: ignore[no-untyped-def]
     for entry in [*_entries(folder), *folder.glob("*.located")]:
         entry.write_bytes(damage(entry.read_bytes()))
@@ -189,9 +198,7 @@ def test_a_damaged_entry_is_refused_and_rebuilt(
     _damage_each(folder, damage)
     decoded: list[bytes] = []
     real_loads = marshal.loads
-    monkeypatch.setattr(
-        cache_module.marshal, "loads", lambda data: decoded.append(data) or real_loads(data)
-    )
+    watch_decoding(monkeypatch, lambda data: decoded.append(data) or real_loads(data))
     rebuilt, cache = _load(library, folder)
     assert cache.hits == 0
     assert cache.misses == _files(library)
@@ -208,15 +215,13 @@ def test_an_entry_signed_with_another_key_is_never_decoded(
     forger = DocumentCache(folder)
     forger._key = b"\0" * cache_module.KEY_BYTES
     target = library / "misnamed.yaml"
-    payload = marshal.dumps((os.path.abspath(target), stat_key(target), None, None, [], {}))
+    payload = marshal.dumps((os.path.abspath(target), stat_key(target), None, None, None, [], {}))
     entry = forger.entry_path(target)
     assert entry is not None
     header = cache_module._MAGIC + forger._version
     entry.write_bytes(header + forger._mac(payload) + payload)
 
-    monkeypatch.setattr(
-        cache_module.marshal, "loads", lambda data: pytest.fail("decoded a forged entry")
-    )
+    watch_decoding(monkeypatch, lambda data: pytest.fail("decoded a forged entry"))
     cache = DocumentCache(folder)
     document = cache.load(target, "misnamed.yaml")
     assert cache.rejected == 1

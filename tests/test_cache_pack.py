@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
-from test_cache import AN_HOUR_AGO, _load
+from test_cache import AN_HOUR_AGO, _load, watch_decoding
 
 from briefing_tui.model import cache as cache_module
 from briefing_tui.model import cache_pack
@@ -123,9 +123,7 @@ def test_a_pack_signed_with_another_key_is_never_decoded(
     DocumentCache(folder)  # makes the folder and its own key
     (forged,) = _packs(other)
     os.replace(forged, folder / forged.name)
-    monkeypatch.setattr(
-        cache_module.marshal, "loads", lambda data: pytest.fail("decoded a forged entry")
-    )
+    watch_decoding(monkeypatch, lambda data: pytest.fail("decoded a forged entry"))
     _, cache = _load(library, folder)
     assert (cache.hits, cache.misses, cache.rejected) == (0, COUNT, COUNT)
 

@@ -7,7 +7,7 @@ XDG_CACHE_HOME), never in the library's folder, one file per document, each writ
 temporary file and renamed into place; a load that writes many entries writes them into one
 pack file instead (`cache_pack`), each entry in it as it would be in a file of its own.
 
-An entry holds plain data only (dicts, lists, tuples, str, int, float, None) serialised with
+An entry holds plain data only (dicts, lists, tuples, str, bytes, int, float, None) serialised with
 `marshal`, and is read back only after its keyed BLAKE2b checksum verifies with a random key
 kept in the cache folder, readable by the user alone. Data that fails the check (corrupt,
 truncated, tampered with, written by another version of the code) is never decoded: the file is
@@ -16,12 +16,15 @@ checksum proves this code validated them.
 
 Documents loaded through the cache, whether or not its folder can be used, are kept compact in
 memory: one shared "fields set" per model class instead of one set per model, short strings
-(ids, dates, kinds, names) interned, identical citations and event actors shared, and the field
-paths of entity lines shared.
+(ids, dates, kinds, names) interned, identical citations and event actors shared, the lines
+of each document's entities packed (`document.PackedLines`), and the long texts of each
+document compressed together in a `prose.ProseStore` (an entry holds both packed, as made when
+the entry is).
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import marshal
@@ -42,11 +45,12 @@ from pydantic import BaseModel
 
 from . import cache_pack, loader
 from .diagnostics import Diagnostic
-from .document import Document, DocumentKind, Loc
-from .entities import ActorRegistry, Briefing, Citation, EventActor
+from .document import Document, DocumentKind, Loc, PackedLines
+from .entities import STORED_PROSE, ActorRegistry, Briefing, Citation, EventActor
+from .prose import STORE_KEY, ProseStore
 from .validation_errors import core_type
 
-FORMAT = 2
+FORMAT = 3
 """Bumped whenever what an entry holds changes (any change to the model's code also counts)."""
 
 RACY_NS = 2_000_000_000
@@ -75,6 +79,7 @@ _CODE_FILES = (
     "entities.py",
     "links.py",
     "loader.py",
+    "prose.py",
     "text.py",
     "validate.py",
     "yamlnodes.py",
@@ -146,6 +151,8 @@ class _Plan:
     """Fields holding short strings worth interning (ids, dates, kinds, names)."""
     string_lists: tuple[str, ...]
     """Fields holding lists of such strings (tags, aliases, about)."""
+    prose: tuple[str, ...]
+    """Fields whose text is kept in the document's `ProseStore` (`entities.STORED_PROSE`)."""
     fields_set: set[str]
     """Every field: the `model_fields_set` of every rebuilt model of the class (shared)."""
     shared: bool
@@ -189,6 +196,7 @@ def _plan(cls: type[BaseModel]) -> _Plan:
         tuple(children),
         tuple(strings),
         tuple(string_lists),
+        STORED_PROSE.get(cls, ()),
         set(cls.model_fields),
         cls in _SHARED_MODELS,
     )
@@ -211,18 +219,49 @@ def _intern_fields(plan: _Plan, data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def take_prose(cls: type[BaseModel], data: dict[str, Any], texts: list[str]) -> list[str]:
+    """Move the stored prose of `data` (a model's plain data, nested dicts included) into
+    `texts`, leaving each text's index in its place; returns `texts`."""
+    plan = _PLANS.get(cls) or _plan(cls)
+    for name in plan.prose:
+        value = data[name]
+        if value:
+            data[name] = len(texts)
+            texts.append(value)
+    for name, child, many in plan.children:
+        value = data[name]
+        if not value:
+            continue
+        if not _has_prose(child):
+            continue
+        if not many:
+            take_prose(child, value, texts)
+        else:
+            for item in value:
+                take_prose(child, item, texts)
+    return texts
+
+
+@functools.cache
+def _has_prose(cls: type[BaseModel]) -> bool:
+    """True when models of `cls`, or models nested in them, have stored prose."""
+    plan = _PLANS.get(cls) or _plan(cls)
+    return bool(plan.prose) or any(_has_prose(child) for _, child, _ in plan.children)
+
+
 _new = object.__new__
 _set = object.__setattr__
 
 
 class ModelBuilder:
     """Makes models from plain data this code validated before (`model_dump` output), without
-    validating again; identical small value models come out as one object."""
+    validating again; identical small value models come out as one object. The stored prose
+    of a document's models is read from the document's `ProseStore`."""
 
     def __init__(self) -> None:
         self._shared: dict[type[BaseModel], dict[tuple[Any, ...], BaseModel]] = {}
 
-    def build(self, cls: type[BaseModel], data: dict[str, Any]) -> Any:
+    def build(self, cls: type[BaseModel], data: dict[str, Any], store: ProseStore | None) -> Any:
         """The model of `data` read from an entry: `data` gives its fields (its nested dicts
         become models); its strings were interned when it was written."""
         plan = _PLANS.get(cls) or _plan(cls)
@@ -232,12 +271,13 @@ class ModelBuilder:
                 continue
             child_plan = _PLANS.get(child) or _plan(child)
             if not many:
-                data[name] = self.build(child, value)
+                data[name] = self.build(child, value, store)
             elif child_plan.children:
-                data[name] = [self.build(child, item) for item in value]
+                data[name] = [self.build(child, item, store) for item in value]
             else:  # a list of leaf models (citations, sources...): the bulk, made inline
                 fields_set = child_plan.fields_set
                 shared = self._shared.setdefault(child, {}) if child_plan.shared else None
+                kept = store if child_plan.prose else _NO_STORE
                 made = []
                 for item in value:
                     if shared is not None:
@@ -246,21 +286,23 @@ class ModelBuilder:
                         if model is not None:
                             made.append(model)
                             continue
-                    model = _instance(child, item, fields_set)
+                    model = _instance(child, item, fields_set, kept)
                     if shared is not None:
                         shared[key] = model
                     made.append(model)
                 data[name] = made
-        return self._make(cls, plan, data)
+        return self._make(cls, plan, data, store)
 
-    def build_fresh(self, cls: type[BaseModel], data: dict[str, Any]) -> Any:
-        """The model of `data` just dumped from a validated model. Its short strings are
-        interned in place, and otherwise it is left as it is, plain, to be written to an entry
-        (models with nested models get their own copy of it)."""
+    def build_fresh(
+        self, cls: type[BaseModel], data: dict[str, Any], store: ProseStore | None
+    ) -> Any:
+        """The model of `data` just dumped from a validated model (its prose taken by
+        `take_prose`). Its short strings are interned in place, and otherwise it is left as it
+        is, plain, to be written to an entry (models with nested models get their own copy)."""
         plan = _PLANS.get(cls) or _plan(cls)
         _intern_fields(plan, data)
         if not plan.children:
-            return self._make(cls, plan, data)
+            return self._make(cls, plan, data, store)
         own = data.copy()
         for name, child, many in plan.children:
             value = data[name]
@@ -268,33 +310,45 @@ class ModelBuilder:
                 continue
             child_plan = _PLANS.get(child) or _plan(child)
             if not many:
-                own[name] = self.build_fresh(child, value)
+                own[name] = self.build_fresh(child, value, store)
             elif child_plan.children:
-                own[name] = [self.build_fresh(child, item) for item in value]
+                own[name] = [self.build_fresh(child, item, store) for item in value]
             else:
                 make = self._make
                 own[name] = [
-                    make(child, child_plan, _intern_fields(child_plan, item)) for item in value
+                    make(child, child_plan, _intern_fields(child_plan, item), store)
+                    for item in value
                 ]
-        return self._make(cls, plan, own)
+        return self._make(cls, plan, own, store)
 
-    def _make(self, cls: type[BaseModel], plan: _Plan, data: dict[str, Any]) -> Any:
+    def _make(
+        self, cls: type[BaseModel], plan: _Plan, data: dict[str, Any], store: ProseStore | None
+    ) -> Any:
         shared = self._shared.setdefault(cls, {}) if plan.shared else None
         if shared is not None:
             key = tuple(data.values())
             model = shared.get(key)
             if model is not None:
                 return model
-        model = _instance(cls, data, plan.fields_set)
+        model = _instance(cls, data, plan.fields_set, store if plan.prose else _NO_STORE)
         if shared is not None:
             shared[key] = model
         return model
 
 
-def _instance(cls: type[BaseModel], data: dict[str, Any], fields_set: set[str]) -> Any:
-    """A model of `cls` holding `data`, made as pydantic would after validating it."""
+_NO_STORE: Any = object()
+"""Passed for models of a class without stored prose: they get no store key."""
+
+
+def _instance(
+    cls: type[BaseModel], data: dict[str, Any], fields_set: set[str], store: Any = _NO_STORE
+) -> Any:
+    """A model of `cls` holding `data`, made as pydantic would after validating it (and, for a
+    class with stored prose, holding the document's store after its fields)."""
     model = _new(cls)
     _fill(model, data)
+    if store is not _NO_STORE:
+        model.__dict__[STORE_KEY] = store
     _set(model, "__pydantic_fields_set__", fields_set)
     _set(model, "__pydantic_extra__", None)
     _set(model, "__pydantic_private__", None)
@@ -308,15 +362,6 @@ def _fill(model: BaseModel, data: dict[str, Any]) -> None:
     fields = model.__dict__
     for name, value in data.items():
         fields[name] = value
-
-
-_LOCS: dict[Loc, Loc] = {}
-"""Field paths of entity lines, shared by every document (each holds ~150 of the same)."""
-
-
-def _shared_lines(lines: dict[Loc, int]) -> dict[Loc, int]:
-    locs = _LOCS
-    return {locs.setdefault(loc, loc): line for loc, line in lines.items()}
 
 
 # ----------------------------------------------------------------- the cache
@@ -413,12 +458,16 @@ class DocumentCache:
         if isinstance(text, Diagnostic):
             return Document(path=path, display_path=shown, diagnostics=[text])
         document = loader.document_from_text(path, shown, text)
-        document.lines = _shared_lines(document.lines)
+        lines = document.lines = PackedLines.of(document.lines)
         model = document.briefing if document.briefing is not None else document.registry
         data = None
+        blob = None
         if model is not None:
-            data = model.model_dump()
-            compact = self._builder.build_fresh(type(model), data)
+            data = BaseModel.model_dump(model)  # just validated: no `readable()` copy needed
+            texts = take_prose(type(model), data, [])
+            store = ProseStore.of(texts) if texts else None
+            blob = store.blob if store is not None else None
+            compact = self._builder.build_fresh(type(model), data, store)
             if document.briefing is not None:
                 document.briefing = compact
             else:
@@ -427,7 +476,8 @@ class DocumentCache:
             diagnostics = [
                 (d.line, d.col, d.severity, d.field, d.message) for d in document.diagnostics
             ]
-            self._write(entry, path, before, (document.kind, data, diagnostics, document.lines))
+            held = (document.kind, data, blob, diagnostics, lines.blob)
+            self._write(entry, path, before, held)
         return document
 
     def _document(
@@ -436,17 +486,19 @@ class DocumentCache:
         shown: str,
         kind: DocumentKind | None,
         data: dict[str, Any] | None,
+        blob: bytes | None,
         diagnostics: list[tuple[int, int, Any, str, str]],
-        lines: dict[Loc, int],
+        lines: bytes,
     ) -> Document:
         document = Document(
             path=path,
             display_path=shown,
             diagnostics=[Diagnostic(shown, *found) for found in diagnostics],
-            lines=_shared_lines(lines),
+            lines=PackedLines(lines),
         )
         if kind is not None and data is not None:
-            model = self._builder.build(_MODELS[kind], data)
+            store = ProseStore(blob) if blob is not None else None
+            model = self._builder.build(_MODELS[kind], data, store)
             document.kind = kind
             if kind == "briefing":
                 document.briefing = model

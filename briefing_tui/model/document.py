@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import marshal
+import zlib
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -23,8 +26,9 @@ class Document:
     briefing: Briefing | None = None
     registry: ActorRegistry | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    lines: dict[Loc, int] = field(default_factory=dict)
-    """1-based line of the top-level fields and of every entity (list item) by its field path."""
+    lines: Mapping[Loc, int] = field(default_factory=dict)
+    """1-based line of the top-level fields and of every entity (list item) by its field path
+    (`PackedLines` for a document loaded through the cache)."""
 
     @property
     def usable(self) -> bool:
@@ -48,3 +52,45 @@ class Document:
                 return self.lines[loc]
             loc = loc[:-1]
         return 1
+
+
+class PackedLines(Mapping[Loc, int]):
+    """A document's lines kept compressed: they are read only to place a library warning or
+    list a file's entities on the problems screen, and a table of 50-150 paths per document
+    is 4.3 MB at 2,000 briefings (0.75 MB packed). The table read last stays unpacked."""
+
+    __slots__ = ("blob",)
+
+    def __init__(self, blob: bytes) -> None:
+        self.blob = blob
+
+    @classmethod
+    def of(cls, lines: Mapping[Loc, int]) -> PackedLines:
+        """`lines` packed (a `PackedLines` as it is)."""
+        if isinstance(lines, PackedLines):
+            return lines
+        return cls(zlib.compress(marshal.dumps(dict(lines))))
+
+    def _table(self) -> dict[Loc, int]:
+        global _last_lines
+        last = _last_lines
+        if last[0] is self:
+            return last[1]
+        table: dict[Loc, int] = marshal.loads(zlib.decompress(self.blob))
+        _last_lines = (self, table)  # one tuple, so other threads never see a mismatched pair
+        return table
+
+    def __getitem__(self, loc: Loc) -> int:
+        return self._table()[loc]
+
+    def __contains__(self, loc: object) -> bool:
+        return loc in self._table()
+
+    def __iter__(self) -> Iterator[Loc]:
+        return iter(self._table())
+
+    def __len__(self) -> int:
+        return len(self._table())
+
+
+_last_lines: tuple[PackedLines | None, dict[Loc, int]] = (None, {})

@@ -7,7 +7,8 @@ typed objects for the rest of the model, and the JSON Schema that editors use.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from collections.abc import Iterator
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
     AfterValidator,
@@ -21,6 +22,7 @@ from pydantic import (
 )
 
 from . import dates
+from .prose import STORE_KEY, ProseField
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 SLUG_MAX = 64
@@ -146,6 +148,43 @@ class Entity(BaseModel):
 
     # strict: YAML already gives real types; `lat: "36.5"` or `credibility: true` is a mistake.
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+    # Compared and hashed by what their fields read, not by what their `__dict__` holds: a
+    # model loaded through the cache holds its stored prose as indexes (see `STORED_PROSE`).
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, BaseModel):
+            return NotImplemented
+        if other.__class__ is not self.__class__:
+            return False
+        return all(getattr(self, name) == getattr(other, name) for name in type(self).model_fields)
+
+    def __hash__(self) -> int:
+        return hash(tuple(getattr(self, name) for name in type(self).model_fields))
+
+    def __repr_args__(self) -> Iterator[tuple[str | None, Any]]:
+        for name, info in type(self).model_fields.items():
+            if info.repr:
+                yield name, getattr(self, name)
+
+    # pydantic's serializer reads `__dict__`, not the fields: it is given a readable copy.
+    def model_dump(self, **options: Any) -> dict[str, Any]:
+        return BaseModel.model_dump(self.readable(), **options)
+
+    def model_dump_json(self, **options: Any) -> str:
+        return BaseModel.model_dump_json(self.readable(), **options)
+
+    def readable(self) -> Self:
+        """This model with every text in its fields, however it keeps them."""
+        values = {name: _readable(getattr(self, name)) for name in type(self).model_fields}
+        return self.model_construct(self.model_fields_set, **values)
+
+
+def _readable(value: Any) -> Any:
+    if isinstance(value, Entity):
+        return value.readable()
+    if isinstance(value, list):
+        return [_readable(item) for item in value]
+    return value
 
 
 class Citation(Entity):
@@ -353,6 +392,45 @@ class ActorRegistry(Entity):
     schema_: Literal["actors/1"] = Field(alias="schema")
     actors: list[Actor] = Field(default_factory=list)
 
+
+STORED_PROSE: dict[type[Entity], tuple[str, ...]] = {
+    Relation: ("note",),
+    Actor: ("profile",),
+    Fatalities: ("note",),
+    Event: ("title", "description"),
+    Claim: ("text",),
+    Question: ("text", "answer"),
+    Source: ("title", "url"),
+    Judgment: ("text",),
+    Briefing: ("summary",),
+}
+"""The long text fields a document loaded through the cache keeps compressed (`prose`). Not a
+briefing's title: the library list shows and sorts every one of them."""
+
+for _model, _names in STORED_PROSE.items():
+    for _name in _names:
+        setattr(_model, _name, ProseField(_name))
+
+
+def _share_keys(model: type[Entity]) -> None:
+    """Give the instances of `model` one shared table of keys, whoever makes the first one.
+
+    CPython gives each instance a `__dict__` that shares its keys with the class's other
+    instances (half the size of a dict of its own), but shrinks the room for keys a little
+    with every instance dict made. pydantic makes its validated models' dicts without filling
+    that table, so after a few hundred validations it has no room left, and every model the
+    cache then makes (`cache.ModelBuilder`) gets a dict of its own: 12 MB more at 2,000
+    briefings. One instance made now, with every field, fills the table once and for all.
+    """
+    fields = object.__new__(model).__dict__
+    for name in model.model_fields:
+        fields[name] = None
+    if model in STORED_PROSE:
+        fields[STORE_KEY] = None
+
+
+for _model in Entity.__subclasses__():
+    _share_keys(_model)
 
 BRIEFING_FIELDS = tuple((f.alias or name) for name, f in Briefing.model_fields.items())
 """The top-level keys a briefing may have, as written in YAML."""
