@@ -34,7 +34,7 @@ def _reader_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _subcommand_parser() -> argparse.ArgumentParser:
+def _subcommand_parsers() -> dict[str, argparse.ArgumentParser]:
     import argparse
 
     parser = argparse.ArgumentParser(prog="briefing-tui")
@@ -54,25 +54,30 @@ def _subcommand_parser() -> argparse.ArgumentParser:
     search.add_argument("--json", action="store_true", help="print a JSON array of hits")
     search.add_argument("--limit", type=int, default=20, metavar="N", help="at most N hits")
     search.add_argument("--no-cache", action="store_true", help="index in memory only")
-    return parser
+    return {"check": check, "schema": sub.choices["schema"], "search": search}
+
+
+def parse_subcommand(args: Sequence[str]) -> argparse.Namespace:
+    """The arguments of a subcommand (`args[0]`), options and paths in any order, as in
+    `briefing-tui search erdogan --json briefs` (argparse exits on anything wrong)."""
+    parsed = _subcommand_parsers()[args[0]].parse_intermixed_args(args[1:])
+    parsed.command = args[0]
+    return parsed
 
 
 def plain_search_args(args: Sequence[str]) -> SimpleNamespace | None:
     """The arguments of `search` (those after it) as argparse would parse them, when written
-    plainly: options in full and apart from their values, the query and paths in one run.
+    plainly: options in full and apart from their values, the query first of the words.
     None for anything else, which argparse then parses (and reports when wrong). Loading and
     building the parsers costs a warm search as much as the search itself."""
     words: list[str] = []
-    as_json = no_cache = ended = False
+    as_json = no_cache = False
     limit = 20
     pending = iter(args)
     for arg in pending:
         if not arg.startswith("-"):
-            if ended:
-                return None  # argparse would take the paths as empty, then fail on these
             words.append(arg)
             continue
-        ended = bool(words)
         if arg == "--json":
             as_json = True
         elif arg == "--no-cache":
@@ -105,7 +110,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args_list and args_list[0] in SUBCOMMANDS:
         args = (
             plain_search_args(args_list[1:]) if args_list[0] == "search" else None
-        ) or _subcommand_parser().parse_args(args_list)
+        ) or parse_subcommand(args_list)
         # Each subcommand imports only what it needs: none of them loads Textual.
         if args.command == "check":
             from .commands.check import run_check

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from briefing_tui.__main__ import _subcommand_parser, plain_search_args
+from briefing_tui.__main__ import parse_subcommand, plain_search_args
 
 TOKENS = (
     "erdogan", "lib", "a b", "", "-", "-rumour", "--json", "--no-cache", "--limit", "--limit=3",
@@ -16,7 +16,7 @@ TOKENS = (
 
 def parsed_by_argparse(args: list[str]) -> dict[str, object] | None:
     try:
-        return vars(_subcommand_parser().parse_args(["search", *args]))
+        return vars(parse_subcommand(["search", *args]))
     except SystemExit:
         return None
 
@@ -37,6 +37,8 @@ def test_plain_arguments_parse_as_argparse_parses_them(args: list[str]) -> None:
         ["erdogan", "lib", "--no-cache", "--limit", " 7 "],
         ["--limit", "0", "erdogan"],
         ["", "lib"],
+        ["erdogan", "--json", "lib"],
+        ["erdogan", "--limit", "3", "lib", "--no-cache", "briefs"],
     ],
 )
 def test_the_usual_arguments_are_parsed_plainly(args: list[str]) -> None:
@@ -52,7 +54,6 @@ def test_the_usual_arguments_are_parsed_plainly(args: list[str]) -> None:
         ["--json"],
         ["-rumour"],
         ["--", "-rumour"],
-        ["erdogan", "--json", "lib"],
         ["erdogan", "--limit"],
         ["erdogan", "--limit", "many"],
         ["erdogan", "--limit", "-1"],
@@ -63,3 +64,29 @@ def test_the_usual_arguments_are_parsed_plainly(args: list[str]) -> None:
 )
 def test_anything_else_is_left_to_argparse(args: list[str]) -> None:
     assert plain_search_args(args) is None
+
+
+def test_options_may_come_between_paths_of_any_subcommand() -> None:
+    check = parse_subcommand(["check", "a", "--strict", "b", "--format", "json", "c"])
+    assert (check.command, check.paths, check.strict, check.format) == (
+        "check",
+        ["a", "b", "c"],
+        True,
+        "json",
+    )
+    search = parse_subcommand(["search", "erdogan", "--json", "lib", "--limit", "3", "more"])
+    assert (search.query, search.paths, search.json, search.limit) == (
+        "erdogan",
+        ["lib", "more"],
+        True,
+        3,
+    )
+
+
+def test_a_wrong_subcommand_argument_still_exits_with_usage(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        parse_subcommand(["check", "--format", "yaml"])
+    assert stopped.value.code == 2
+    assert "briefing-tui check" in capsys.readouterr().err
