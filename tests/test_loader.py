@@ -405,6 +405,9 @@ def test_nesting_past_the_bound_is_an_error_at_the_deepest_allowed_plus_one(
 def test_very_deep_nesting_never_overflows(tmp_path: Path, text: str) -> None:
     diagnostic = only(load(tmp_path, text))
     assert diagnostic.message == f"nesting deeper than {yamlnodes.MAX_DEPTH} levels"
+    # Where our bound is passed, not where libyaml's own (1,000 levels) would stop it.
+    assert diagnostic.line <= yamlnodes.MAX_DEPTH + 2
+    assert diagnostic.col <= len("{a: ") * (yamlnodes.MAX_DEPTH + 2)
 
 
 @pytest.mark.parametrize(

@@ -167,6 +167,11 @@ def compose(text: str, loader: type[yaml.SafeLoader] | None = None) -> Node | No
     instance = loader_class(text)
     try:
         return instance.get_single_node()
+    except yaml.MarkedYAMLError as error:
+        if "nesting depth" in (error.problem or ""):
+            # libyaml stops at its own limit, 1,000 levels: say where ours was passed instead.
+            _check_depth_by_tokens(text)
+        raise
     finally:
         instance.dispose()
 
