@@ -148,8 +148,9 @@ def test_pruning_removes_a_pack_once_none_of_its_files_is_unchanged(
     files = sorted(library.glob("*.yaml"))
     for path in files[1:]:
         os.utime(path, ns=(AN_HOUR_AGO, AN_HOUR_AGO + 5))
-    assert DocumentCache(folder).prune() == 0  # one file is still as it was
-    assert len(_packs(folder)) == 1
+    assert DocumentCache(folder).prune() == 1  # its one current record copied to a new pack
+    (pack,) = _packs(folder)
+    assert len(list(cache_pack.records(pack))) == 1
     os.utime(files[0], ns=(AN_HOUR_AGO, AN_HOUR_AGO + 5))
     assert DocumentCache(folder).prune() == 1
     assert _packs(folder) == []
@@ -167,3 +168,36 @@ def test_a_pack_that_cannot_be_written_stops_the_cache(
     assert not cache.persistent
     assert _packs(folder) == []
     assert [p.name for p in folder.iterdir() if p.name.startswith(".entry-")] == []
+
+
+def test_pruning_copies_what_is_left_of_a_pack_mostly_outdated_into_a_smaller_one(
+    library: Path, folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _load(library, folder)
+    monkeypatch.setattr(cache_module, "PRUNE_EVERY", 0)
+    files = sorted(library.glob("*.yaml"))
+    changed, unchanged = files[: COUNT // 2 + 1], files[COUNT // 2 + 1 :]
+    for path in changed:
+        os.utime(path, ns=(AN_HOUR_AGO, AN_HOUR_AGO + 5))
+    (old,) = _packs(folder)
+    assert DocumentCache(folder).prune() == 1
+    (new,) = _packs(folder)
+    assert new != old
+    cache = DocumentCache(folder)
+    kept = {key for key, _, _ in cache_pack.records(new)}
+    assert kept == {cache_pack.record_key(cache.entry_path(path)) for path in unchanged}  # type: ignore[arg-type]
+    _, cache = _load(library, folder)
+    assert (cache.hits, cache.misses, cache.rejected) == (len(unchanged), len(changed), 0)
+
+
+def test_pruning_keeps_a_pack_still_mostly_current(
+    library: Path, folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _load(library, folder)
+    monkeypatch.setattr(cache_module, "PRUNE_EVERY", 0)
+    files = sorted(library.glob("*.yaml"))
+    for path in files[: COUNT // 2 - 1]:
+        os.utime(path, ns=(AN_HOUR_AGO, AN_HOUR_AGO + 5))
+    packs = _packs(folder)
+    assert DocumentCache(folder).prune() == 0
+    assert _packs(folder) == packs

@@ -569,10 +569,30 @@ class DocumentCache:
         return found is not None and not self._current(found[0])
 
     def _pack_outdated(self, pack: Path) -> bool:
-        """True when no record of a pack is of a file unchanged since (or it holds none)."""
-        for _, offset, length in cache_pack.records(pack):
+        """True when a pack should go: none of its records is of a file unchanged since, or
+        at most half are, and those were first copied into a new pack (a library edited a file
+        at a time would otherwise keep a pack for every one of its files still unchanged)."""
+        current: list[tuple[cache_pack.RecordKey, int, int]] = []
+        total = 0
+        for key, offset, length in cache_pack.records(pack):
+            total += 1
             raw = cache_pack.read_record(pack, offset, length)
             if raw is not None and self._current(raw):
+                current.append((key, offset, length))
+        if len(current) * 2 > total:
+            return False
+        if current and self.folder is not None:
+            writer = None
+            try:
+                writer = cache_pack.PackWriter(self.folder)
+                for key, offset, length in current:  # read again: never all held at once
+                    raw = cache_pack.read_record(pack, offset, length)
+                    if raw is not None:
+                        writer.add(key, raw)
+                writer.finish()
+            except OSError:
+                if writer is not None:
+                    writer.abandon()
                 return False
         return True
 
