@@ -52,6 +52,18 @@ def _packs(folder: Path) -> list[Path]:
     return sorted(folder.glob("*.pack"))
 
 
+def _pruned_soon(library: Path, monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The library's files, with pruning allowed at once."""
+    monkeypatch.setattr(cache_module, "PRUNE_EVERY", 0)
+    return sorted(library.glob("*.yaml"))
+
+
+def _change(paths: list[Path]) -> None:
+    """Make the files look changed since their entries were written."""
+    for path in paths:
+        os.utime(path, ns=(AN_HOUR_AGO, AN_HOUR_AGO + 5))
+
+
 def _record_of(folder: Path, cache: DocumentCache, path: Path) -> tuple[Path, int, int]:
     """Where the entry of `path` is in the folder's only pack."""
     entry = cache.entry_path(path)
@@ -144,14 +156,12 @@ def test_pruning_removes_a_pack_once_none_of_its_files_is_unchanged(
     library: Path, folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _load(library, folder)
-    monkeypatch.setattr(cache_module, "PRUNE_EVERY", 0)
-    files = sorted(library.glob("*.yaml"))
-    for path in files[1:]:
-        os.utime(path, ns=(AN_HOUR_AGO, AN_HOUR_AGO + 5))
+    files = _pruned_soon(library, monkeypatch)
+    _change(files[1:])
     assert DocumentCache(folder).prune() == 1  # its one current record copied to a new pack
     (pack,) = _packs(folder)
     assert len(list(cache_pack.records(pack))) == 1
-    os.utime(files[0], ns=(AN_HOUR_AGO, AN_HOUR_AGO + 5))
+    _change(files[:1])
     assert DocumentCache(folder).prune() == 1
     assert _packs(folder) == []
 
@@ -174,11 +184,9 @@ def test_pruning_copies_what_is_left_of_a_pack_mostly_outdated_into_a_smaller_on
     library: Path, folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _load(library, folder)
-    monkeypatch.setattr(cache_module, "PRUNE_EVERY", 0)
-    files = sorted(library.glob("*.yaml"))
+    files = _pruned_soon(library, monkeypatch)
     changed, unchanged = files[: COUNT // 2 + 1], files[COUNT // 2 + 1 :]
-    for path in changed:
-        os.utime(path, ns=(AN_HOUR_AGO, AN_HOUR_AGO + 5))
+    _change(changed)
     (old,) = _packs(folder)
     assert DocumentCache(folder).prune() == 1
     (new,) = _packs(folder)
@@ -194,10 +202,8 @@ def test_pruning_keeps_a_pack_still_mostly_current(
     library: Path, folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _load(library, folder)
-    monkeypatch.setattr(cache_module, "PRUNE_EVERY", 0)
-    files = sorted(library.glob("*.yaml"))
-    for path in files[: COUNT // 2 - 1]:
-        os.utime(path, ns=(AN_HOUR_AGO, AN_HOUR_AGO + 5))
+    files = _pruned_soon(library, monkeypatch)
+    _change(files[: COUNT // 2 - 1])
     packs = _packs(folder)
     assert DocumentCache(folder).prune() == 0
     assert _packs(folder) == packs
