@@ -13,7 +13,7 @@ from briefing_tui.model.cache import DocumentCache
 from briefing_tui.model.document import PackedLines
 from briefing_tui.model.entities import STORED_PROSE, Event
 from briefing_tui.model.library import Library
-from briefing_tui.model.prose import STORE_KEY, ProseStore
+from briefing_tui.model.prose import BODIES, LABELS, STORE_KEY, ProseBlock
 
 BRIEFS = Path(__file__).resolve().parent.parent / "briefs"
 
@@ -47,10 +47,27 @@ def test_texts_read_through_the_cache_are_the_texts_of_the_files(
                 assert event.__dict__[STORE_KEY] is ours.__dict__[STORE_KEY]
                 assert event.title == validated.title
                 assert event.description == validated.description
+            labels, bodies = ours.__dict__[STORE_KEY]
+            assert labels is not None and bodies is not None
+            assert briefing.timeline[0].title in labels.texts()
+            assert briefing.timeline[0].title not in bodies.texts()
+            assert briefing.summary in bodies.texts()
             for source, validated_source in zip(ours.sources, briefing.sources, strict=True):
                 assert source == validated_source
                 assert hash(source) == hash(validated_source)
     assert cache.hits == (len(compact.documents) if persistent else 0)
+
+
+def test_what_other_pages_list_is_kept_apart_from_the_rest() -> None:
+    parts = {
+        (model.__name__, name): vars(model)[name].part
+        for model, names in STORED_PROSE.items()
+        for name in names
+    }
+    assert parts.pop(("Event", "title")) == LABELS
+    assert parts.pop(("Question", "text")) == LABELS
+    assert parts.pop(("Source", "title")) == LABELS
+    assert set(parts.values()) == {BODIES}
 
 
 def test_a_validated_model_holds_its_texts() -> None:
@@ -71,14 +88,14 @@ def test_a_store_gives_back_every_text_of_any_kind() -> None:
         "\udcff lone",
         "x" * 9999,
     ]
-    store = ProseStore.of(texts)
+    store = ProseBlock.of(texts)
     assert [store.text(i) for i in range(len(texts))] == texts
     assert store.texts() == tuple(texts)
     assert len(store.blob) < sum(len(t) for t in texts)
 
 
 def test_more_stores_than_are_kept_decompressed_still_read_right() -> None:
-    stores = [ProseStore.of([f"doc {n} text {i}" for i in range(5)]) for n in range(prose.KEEP * 3)]
+    stores = [ProseBlock.of([f"doc {n} text {i}" for i in range(5)]) for n in range(prose.KEEP * 3)]
     for _ in range(2):
         for n, store in enumerate(stores):
             assert store.text(3) == f"doc {n} text 3"
@@ -88,7 +105,7 @@ def test_more_stores_than_are_kept_decompressed_still_read_right() -> None:
 
 
 def test_threads_reading_stores_at_once_each_read_their_own_texts() -> None:
-    stores = [ProseStore.of([f"{n}:{i}" for i in range(20)]) for n in range(prose.KEEP * 2)]
+    stores = [ProseBlock.of([f"{n}:{i}" for i in range(20)]) for n in range(prose.KEEP * 2)]
     wrong: list[str] = []
 
     def read(offset: int) -> None:

@@ -18,8 +18,8 @@ Documents loaded through the cache, whether or not its folder can be used, are k
 memory: one shared "fields set" per model class instead of one set per model, short strings
 (ids, dates, kinds, names) interned, identical citations and event actors shared, the lines
 of each document's entities packed (`document.PackedLines`), and the long texts of each
-document compressed together in a `prose.ProseStore` (an entry holds both packed, as made when
-the entry is).
+document compressed together (`prose`: an entry holds both packed, as made when the entry
+is).
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ from . import cache_pack, loader
 from .diagnostics import Diagnostic
 from .document import Document, DocumentKind, Loc, PackedLines
 from .entities import STORED_PROSE, ActorRegistry, Briefing, Citation, EventActor
-from .prose import STORE_KEY, ProseStore
+from .prose import STORE_KEY, Store, blobs_of, store_of, stored
 from .validation_errors import core_type
 
 FORMAT = 3
@@ -151,8 +151,9 @@ class _Plan:
     """Fields holding short strings worth interning (ids, dates, kinds, names)."""
     string_lists: tuple[str, ...]
     """Fields holding lists of such strings (tags, aliases, about)."""
-    prose: tuple[str, ...]
-    """Fields whose text is kept in the document's `ProseStore` (`entities.STORED_PROSE`)."""
+    prose: tuple[tuple[str, int], ...]
+    """(field, part of the store) of fields whose text the document's store keeps
+    (`entities.STORED_PROSE`)."""
     fields_set: set[str]
     """Every field: the `model_fields_set` of every rebuilt model of the class (shared)."""
     shared: bool
@@ -196,7 +197,7 @@ def _plan(cls: type[BaseModel]) -> _Plan:
         tuple(children),
         tuple(strings),
         tuple(string_lists),
-        STORED_PROSE.get(cls, ()),
+        tuple((name, vars(cls)[name].part) for name in STORED_PROSE.get(cls, ())),
         set(cls.model_fields),
         cls in _SHARED_MODELS,
     )
@@ -219,15 +220,19 @@ def _intern_fields(plan: _Plan, data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def take_prose(cls: type[BaseModel], data: dict[str, Any], texts: list[str]) -> list[str]:
+def take_prose(
+    cls: type[BaseModel], data: dict[str, Any], texts: tuple[list[str], list[str]]
+) -> tuple[list[str], list[str]]:
     """Move the stored prose of `data` (a model's plain data, nested dicts included) into
-    `texts`, leaving each text's index in its place; returns `texts`."""
+    `texts`, labels and bodies (`prose.LABELS`, `prose.BODIES`), leaving each text's index in
+    its place; returns `texts`."""
     plan = _PLANS.get(cls) or _plan(cls)
-    for name in plan.prose:
+    for name, part in plan.prose:
         value = data[name]
         if value:
-            data[name] = len(texts)
-            texts.append(value)
+            kept = texts[part]
+            data[name] = len(kept)
+            kept.append(value)
     for name, child, many in plan.children:
         value = data[name]
         if not value:
@@ -256,12 +261,12 @@ _set = object.__setattr__
 class ModelBuilder:
     """Makes models from plain data this code validated before (`model_dump` output), without
     validating again; identical small value models come out as one object. The stored prose
-    of a document's models is read from the document's `ProseStore`."""
+    of a document's models is read from the document's store (`prose`)."""
 
     def __init__(self) -> None:
         self._shared: dict[type[BaseModel], dict[tuple[Any, ...], BaseModel]] = {}
 
-    def build(self, cls: type[BaseModel], data: dict[str, Any], store: ProseStore | None) -> Any:
+    def build(self, cls: type[BaseModel], data: dict[str, Any], store: Store | None) -> Any:
         """The model of `data` read from an entry: `data` gives its fields (its nested dicts
         become models); its strings were interned when it was written."""
         plan = _PLANS.get(cls) or _plan(cls)
@@ -293,9 +298,7 @@ class ModelBuilder:
                 data[name] = made
         return self._make(cls, plan, data, store)
 
-    def build_fresh(
-        self, cls: type[BaseModel], data: dict[str, Any], store: ProseStore | None
-    ) -> Any:
+    def build_fresh(self, cls: type[BaseModel], data: dict[str, Any], store: Store | None) -> Any:
         """The model of `data` just dumped from a validated model (its prose taken by
         `take_prose`). Its short strings are interned in place, and otherwise it is left as it
         is, plain, to be written to an entry (models with nested models get their own copy)."""
@@ -322,7 +325,7 @@ class ModelBuilder:
         return self._make(cls, plan, own, store)
 
     def _make(
-        self, cls: type[BaseModel], plan: _Plan, data: dict[str, Any], store: ProseStore | None
+        self, cls: type[BaseModel], plan: _Plan, data: dict[str, Any], store: Store | None
     ) -> Any:
         shared = self._shared.setdefault(cls, {}) if plan.shared else None
         if shared is not None:
@@ -464,9 +467,8 @@ class DocumentCache:
         blob = None
         if model is not None:
             data = BaseModel.model_dump(model)  # just validated: no `readable()` copy needed
-            texts = take_prose(type(model), data, [])
-            store = ProseStore.of(texts) if texts else None
-            blob = store.blob if store is not None else None
+            store = store_of(*take_prose(type(model), data, ([], [])))
+            blob = blobs_of(store)
             compact = self._builder.build_fresh(type(model), data, store)
             if document.briefing is not None:
                 document.briefing = compact
@@ -486,7 +488,7 @@ class DocumentCache:
         shown: str,
         kind: DocumentKind | None,
         data: dict[str, Any] | None,
-        blob: bytes | None,
+        blob: tuple[bytes | None, bytes | None] | None,
         diagnostics: list[tuple[int, int, Any, str, str]],
         lines: bytes,
     ) -> Document:
@@ -497,7 +499,7 @@ class DocumentCache:
             lines=PackedLines(lines),
         )
         if kind is not None and data is not None:
-            store = ProseStore(blob) if blob is not None else None
+            store = stored(blob)
             model = self._builder.build(_MODELS[kind], data, store)
             document.kind = kind
             if kind == "briefing":

@@ -22,7 +22,7 @@ from pydantic import (
 )
 
 from . import dates
-from .prose import STORE_KEY, ProseField
+from .prose import BODIES, LABELS, STORE_KEY, ProseField
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 SLUG_MAX = 64
@@ -407,9 +407,17 @@ STORED_PROSE: dict[type[Entity], tuple[str, ...]] = {
 """The long text fields a document loaded through the cache keeps compressed (`prose`). Not a
 briefing's title: the library list shows and sorts every one of them."""
 
+PROSE_LABELS: frozenset[tuple[type[Entity], str]] = frozenset(
+    ((Event, "title"), (Question, "text"), (Source, "title"))
+)
+"""Stored prose that pages of other briefings show (an actor's dossier lists every event and
+question it is in), kept apart from the rest: a dossier then decompresses only these, a third
+of a briefing's text."""
+
 for _model, _names in STORED_PROSE.items():
     for _name in _names:
-        setattr(_model, _name, ProseField(_name))
+        _part = LABELS if (_model, _name) in PROSE_LABELS else BODIES
+        setattr(_model, _name, ProseField(_name, _part))
 
 
 def _share_keys(model: type[Entity]) -> None:
