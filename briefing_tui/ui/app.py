@@ -481,16 +481,20 @@ class BriefingApp(App[int]):
             screen.show_location(location)
         return screen
 
-    def _warm_dossier_screen(self) -> None:
+    async def _warm_dossier_screen(self) -> None:
         """Make the dossier screen while the reader reads: read its CSS (which restyles the
-        app) and compose it, unseen. The first link followed to a dossier did both, which
-        made it the slowest by 30-60 ms. (Textual's own steps for a pushed screen, done
-        early: it has no public way to ready a screen without showing it.)"""
+        app), compose it, lay it out and draw it, unseen. The first link followed to a dossier
+        did all of it, which made it the slowest by 30-60 ms. (Textual's own steps for a
+        pushed screen, done early: it has no public way to ready a screen without showing
+        it.)"""
         if self._dossier is not None or self.library is None:
             return
         screen = self._dossier_screen(None)
         self._load_screen_css(screen)
-        self._get_screen(screen)
+        _, mounted = self._get_screen(screen)
+        await mounted
+        if screen.is_attached and not screen.is_current:
+            screen.make_ready()
 
     # Other views
 

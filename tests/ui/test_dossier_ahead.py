@@ -16,6 +16,7 @@ from briefing_tui.ui import app as app_module
 from briefing_tui.ui.screens.dossier import DossierScreen
 from briefing_tui.ui.widgets import dossier_blocks as blocks_module
 from briefing_tui.ui.widgets.dossier_blocks import KeptDossiers
+from briefing_tui.ui.widgets.footer import KeyFooter
 from briefing_tui.ui.widgets.link_page import KEPT_PAGES
 
 
@@ -136,14 +137,30 @@ async def test_the_dossier_screen_is_restyled_only_when_the_styling_changed(
 async def test_the_dossier_screen_is_made_unseen_before_the_first_link(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    # Made ready with Textual's private steps for a screen shown (`DossierScreen.make_ready`):
+    # if one of them changed, the first dossier would still show, but built as it is shown.
     pushed: list[DossierScreen] = []
     mounted = DossierScreen.on_mount
+    recomposed: list[KeyFooter] = []
+    recompose = KeyFooter.recompose
+    restyled: list[DossierScreen] = []
+    update = DossierScreen.update_node_styles
 
     def noting(self: DossierScreen) -> None:
         pushed.append(self)
         mounted(self)
 
+    async def noting_recompose(self: KeyFooter) -> None:
+        recomposed.append(self)
+        await recompose(self)
+
+    def noting_update(self: DossierScreen, animate: bool = True) -> None:
+        restyled.append(self)
+        update(self, animate)
+
     monkeypatch.setattr(DossierScreen, "on_mount", noting)
+    monkeypatch.setattr(KeyFooter, "recompose", noting_recompose)
+    monkeypatch.setattr(DossierScreen, "update_node_styles", noting_update)
     app = reader([BRIEFS], open_at=IDLIB_OCT)
     async with app.run_test(size=WIDE) as pilot:
         main = await loaded(app, pilot)
@@ -152,10 +169,17 @@ async def test_the_dossier_screen_is_made_unseen_before_the_first_link(
         await pilot.pause()
         assert len(pushed) == 1  # composed and mounted
         assert app.screen is main and app.focused is focused  # and not shown
+        screen = pushed[0]
+        footer = screen.query_one(KeyFooter)
+        # Laid out, with the keys it shows for its page.
+        assert screen.page.size.width > 0 and footer.size.width > 0
+        assert "Follow" in [getattr(key, "description", "") for key in footer.query("FooterKey")]
+        recomposed.clear()
         await pilot.press("3")
         await move_to(pilot, main.page("actors"), lambda stop: stop.ref == FAYLAQ)
         await pilot.press("enter")
         await pilot.pause()
-        assert app.screen is pushed[0]
+        assert app.screen is screen
         assert page_plain(dossier_page(app)).startswith("Faylaq al-Sham\n")
         assert app.focused is dossier_page(app)
+        assert footer not in recomposed and screen not in restyled  # shown as made
