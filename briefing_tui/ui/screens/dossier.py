@@ -80,10 +80,13 @@ class DossierScreen(Screen[None]):
         does when a screen is first shown (restyle it whole, focus the page, compose the
         footer's keys for it, lay it all out and draw every widget) cost the first dossier
         opened 10-15 ms more than the next ones."""
+        page = self.query_one_optional("#dossier", LinkPage)
+        footer = self.query_one_optional(KeyFooter)
+        if page is None or footer is None:  # the app is closing
+            return
         self._styled_with = self._styling()  # just styled by its mounting
-        self.set_focus(self.page, scroll_visible=False)
+        self.set_focus(page, scroll_visible=False)
         # In this order, each after the app's next refresh, from the footer's own queue.
-        footer = self.query_one(KeyFooter)
         footer.call_after_refresh(footer.compose_keys)
         footer.call_after_refresh(self._draw_unseen)
 
