@@ -404,7 +404,9 @@ class BriefingApp(App[int]):
         self._preparing = None
         library = self.library
         if library is not None and library.entity(ref) is not None:
-            self.dossiers.prepare(library, ref)
+            blocks = self.dossiers.prepare(library, ref)
+            if self._dossier is not None:
+                self._dossier.prepare(blocks)
 
     def action_back(self) -> None:
         """Go back to the previous location, as it was left."""
@@ -491,6 +493,8 @@ class BriefingApp(App[int]):
             return
         screen = self._dossier_screen(None)
         self._load_screen_css(screen)
+        if self.dossiers.prepared is not None:  # prepared before there was a screen for it
+            screen.prepare(self.dossiers.prepared)
         _, mounted = self._get_screen(screen)
         await mounted
         if screen.is_attached and not screen.is_current:

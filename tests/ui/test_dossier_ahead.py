@@ -4,6 +4,7 @@ kept between visits unless the app's styling changed meanwhile."""
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import pytest
 from conftest import BRIEFS, WIDE, loaded, reader
@@ -17,7 +18,7 @@ from briefing_tui.ui.screens.dossier import DossierScreen
 from briefing_tui.ui.widgets import dossier_blocks as blocks_module
 from briefing_tui.ui.widgets.dossier_blocks import KeptDossiers
 from briefing_tui.ui.widgets.footer import KeyFooter
-from briefing_tui.ui.widgets.link_page import KEPT_PAGES
+from briefing_tui.ui.widgets.link_page import KEPT_PAGES, Block, LinkPage
 
 
 @pytest.fixture
@@ -34,23 +35,42 @@ def built(monkeypatch: pytest.MonkeyPatch) -> list[EntityRef]:
     return refs
 
 
-async def test_the_dossier_under_the_cursor_is_built_before_enter(
-    built: list[EntityRef],
+@pytest.mark.parametrize("screen_made", ["before", "after"])
+async def test_the_dossier_under_the_cursor_is_built_and_wrapped_before_enter(
+    built: list[EntityRef], monkeypatch: pytest.MonkeyPatch, screen_made: str
 ) -> None:
+    wrapped: list[Block] = []
+    wrap_block = LinkPage._wrap_block
+
+    def noting(self: LinkPage, layout: Any, index: int) -> None:
+        wrapped.append(layout.blocks[index])
+        wrap_block(self, layout, index)
+
+    monkeypatch.setattr(LinkPage, "_wrap_block", noting)
+    if screen_made == "after":  # the dossier screen made once the dossier is prepared
+        monkeypatch.setattr(app_module, "WARM_AFTER", 3600)
     app = reader([BRIEFS], open_at=IDLIB_OCT)
     async with app.run_test(size=WIDE) as pilot:
         main = await loaded(app, pilot)
+        if screen_made == "before":
+            await asyncio.sleep(app_module.WARM_AFTER * 2)
         await pilot.press("3")
         await move_to(pilot, main.page("actors"), lambda stop: stop.ref == FAYLAQ)
         await asyncio.sleep(app_module.PREPARE_AFTER * 3)
         await pilot.pause()
+        if screen_made == "after":
+            await app._warm_dossier_screen()
+            await pilot.pause()
+            await pilot.pause()
         assert built[-1] == FAYLAQ
         count = len(built)
+        wrapped.clear()
         await pilot.press("enter")
         await pilot.pause()
         page = dossier_page(app)
         assert page_plain(page).startswith("Faylaq al-Sham\n")
         assert len(built) == count  # shown as prepared, not built again
+        assert page.blocks[0] not in wrapped  # and its top wrapped ahead
 
 
 async def test_a_link_left_at_once_is_not_prepared(
@@ -79,8 +99,8 @@ def test_a_prepared_dossier_pushes_no_shown_one_out() -> None:
     shown = actors[:KEPT_PAGES]
     first = [kept.blocks(library, ref) for ref in shown]
     for ref in actors[KEPT_PAGES : KEPT_PAGES + 3]:
-        assert kept.prepare(library, ref)
-    assert not kept.prepare(library, shown[0])  # already at hand
+        kept.prepare(library, ref)
+    assert kept.prepare(library, shown[0]) is first[0]  # already at hand
     again = [kept.blocks(library, ref) for ref in shown]
     assert all(a is b for a, b in zip(first, again, strict=True))
     prepared = actors[KEPT_PAGES + 2]

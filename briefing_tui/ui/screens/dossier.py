@@ -36,6 +36,7 @@ class DossierScreen(Screen[None]):
         """The actor or place shown, with the state it was opened in (None: none yet)."""
         self._composed = False
         self._styled_with: tuple[object, ...] | None = None
+        self._ahead: tuple[Block, ...] | None = None
 
     def compose(self) -> ComposeResult:
         yield LinkPage(id="dossier")
@@ -61,6 +62,14 @@ class DossierScreen(Screen[None]):
         position = location.state.get("page")
         page.set_blocks(self._blocks(location.ref), position or None)
         page.focus()
+
+    def prepare(self, blocks: tuple[Block, ...]) -> None:
+        """Wrap and draw the top of a dossier ahead, shown or not (see `LinkPage.prepare`);
+        on a screen not laid out yet, once it is."""
+        self._ahead = blocks
+        page = self.query_one_optional("#dossier", LinkPage)
+        if page is not None:
+            page.prepare(blocks)
 
     def view_state(self) -> ViewState:
         """The page position, to restore on coming back."""
@@ -94,6 +103,8 @@ class DossierScreen(Screen[None]):
         if self.is_attached and not self.is_current:
             self._refresh_layout(self.app.size)
             self._compositor.render_strips()  # fills each widget's cache of drawn lines
+            if self._ahead is not None:
+                self.prepare(self._ahead)
 
     def _styling(self) -> tuple[object, ...]:
         """What the screen's styles follow besides its own widgets' state."""
