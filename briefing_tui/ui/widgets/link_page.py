@@ -7,7 +7,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 from textual import events
 from textual.binding import Binding, BindingType
@@ -302,6 +302,16 @@ class _PageStyles:
     anchor: Style
 
 
+class _Frame(NamedTuple):
+    """What every line of a frame is drawn with."""
+
+    width: int
+    styles: _PageStyles
+    layout: _Layout | None
+    top: int
+    selection: Selection | None
+
+
 class LinkPage(ScrollView, can_focus=True, inherit_bindings=False):
     """A scrollable page of blocks. up/down/j/k move between stops (scrolling where there is
     none), Enter or a click follows one by posting `EntityRequested`, `s` posts
@@ -388,6 +398,7 @@ class LinkPage(ScrollView, can_focus=True, inherit_bindings=False):
         """A page prepared ahead, not shown yet: kept apart, so that preparing pages pushes
         none of the pages shown out of `_recent`."""
         self._style_cache: dict[tuple[int, ...], _PageStyles] = {}
+        self._frame: _Frame | None = None
         self.set_blocks(blocks)
 
     # The page's content
@@ -935,18 +946,30 @@ class LinkPage(ScrollView, can_focus=True, inherit_bindings=False):
     def render_lines(self, crop):  # type: ignore[no-untyped-def]
         self._ensure_layout()
         self._apply_pending()
-        strips = super().render_lines(crop)
+        # Worked out once for every line drawn in this frame, not once per line (a third of
+        # drawing a page whose lines are all drawn already).
+        self._frame = self._frame_state()
+        try:
+            strips = super().render_lines(crop)
+        finally:
+            self._frame = None
         self._wrap_rest_later()
         return strips
 
+    def _frame_state(self) -> _Frame:
+        return _Frame(
+            self.scrollable_content_region.width,
+            self._styles(),
+            self._ensure_layout(),
+            round(self.scroll_y),
+            self.text_selection,
+        )
+
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
-        styles = self._styles()
-        layout = self._ensure_layout()
-        line_no = round(self.scroll_y) + y
+        width, styles, layout, top, selection = self._frame or self._frame_state()
+        line_no = top + y
         if layout is None or line_no >= len(layout.lines):
             return Strip.blank(width, styles.base.rich_style)
-        selection = self.text_selection
         selected = None if selection is None else selection.get_span(line_no)
         if self._hints or selected is not None:
             return self._render_line(layout, styles, line_no, width, selected)
