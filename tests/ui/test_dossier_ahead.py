@@ -165,10 +165,16 @@ async def test_the_dossier_screen_is_made_unseen_before_the_first_link(
     recompose = KeyFooter.recompose
     restyled: list[DossierScreen] = []
     update = DossierScreen.update_node_styles
+    ticked: list[DossierScreen] = []
+    tick = DossierScreen._on_timer_update
 
     def noting(self: DossierScreen) -> None:
         pushed.append(self)
         mounted(self)
+
+    def noting_tick(self: DossierScreen) -> None:
+        ticked.append(self)
+        tick(self)
 
     async def noting_recompose(self: KeyFooter) -> None:
         recomposed.append(self)
@@ -181,6 +187,7 @@ async def test_the_dossier_screen_is_made_unseen_before_the_first_link(
     monkeypatch.setattr(DossierScreen, "on_mount", noting)
     monkeypatch.setattr(KeyFooter, "recompose", noting_recompose)
     monkeypatch.setattr(DossierScreen, "update_node_styles", noting_update)
+    monkeypatch.setattr(DossierScreen, "_on_timer_update", noting_tick)
     app = reader([BRIEFS], open_at=IDLIB_OCT)
     async with app.run_test(size=WIDE) as pilot:
         main = await loaded(app, pilot)
@@ -194,6 +201,7 @@ async def test_the_dossier_screen_is_made_unseen_before_the_first_link(
         # Laid out, with the keys it shows for its page.
         assert screen.page.size.width > 0 and footer.size.width > 0
         assert "Follow" in [getattr(key, "description", "") for key in footer.query("FooterKey")]
+        assert ticked  # its update timer started: its first frame waits for no first tick
         recomposed.clear()
         await pilot.press("3")
         await move_to(pilot, main.page("actors"), lambda stop: stop.ref == FAYLAQ)

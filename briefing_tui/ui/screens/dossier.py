@@ -103,6 +103,9 @@ class DossierScreen(Screen[None]):
         if self.is_attached and not self.is_current:
             self._refresh_layout(self.app.size)
             self._compositor.render_strips()  # fills each widget's cache of drawn lines
+            # A screen's update timer waits a whole frame before its first frame ever, and
+            # none after a pause: run it once now, so that the first dossier waits for none.
+            self._update_timer.resume()
             if self._ahead is not None:
                 self.prepare(self._ahead)
 
