@@ -404,7 +404,9 @@ class BriefingApp(App[int]):
         self._preparing = None
         library = self.library
         if library is not None and library.entity(ref) is not None:
-            self.dossiers.prepare(library, ref)
+            blocks = self.dossiers.prepare(library, ref)
+            if self._dossier is not None:
+                self._dossier.prepare(blocks)
 
     def action_back(self) -> None:
         """Go back to the previous location, as it was left."""
@@ -481,16 +483,22 @@ class BriefingApp(App[int]):
             screen.show_location(location)
         return screen
 
-    def _warm_dossier_screen(self) -> None:
+    async def _warm_dossier_screen(self) -> None:
         """Make the dossier screen while the reader reads: read its CSS (which restyles the
-        app) and compose it, unseen. The first link followed to a dossier did both, which
-        made it the slowest by 30-60 ms. (Textual's own steps for a pushed screen, done
-        early: it has no public way to ready a screen without showing it.)"""
+        app), compose it, lay it out and draw it, unseen. The first link followed to a dossier
+        did all of it, which made it the slowest by 30-60 ms. (Textual's own steps for a
+        pushed screen, done early: it has no public way to ready a screen without showing
+        it.)"""
         if self._dossier is not None or self.library is None:
             return
         screen = self._dossier_screen(None)
         self._load_screen_css(screen)
-        self._get_screen(screen)
+        if self.dossiers.prepared is not None:  # prepared before there was a screen for it
+            screen.prepare(self.dossiers.prepared)
+        _, mounted = self._get_screen(screen)
+        await mounted
+        if screen.is_attached and not screen.is_current:
+            screen.make_ready()
 
     # Other views
 

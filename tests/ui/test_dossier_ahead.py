@@ -4,6 +4,7 @@ kept between visits unless the app's styling changed meanwhile."""
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import pytest
 from conftest import BRIEFS, WIDE, loaded, reader
@@ -16,7 +17,8 @@ from briefing_tui.ui import app as app_module
 from briefing_tui.ui.screens.dossier import DossierScreen
 from briefing_tui.ui.widgets import dossier_blocks as blocks_module
 from briefing_tui.ui.widgets.dossier_blocks import KeptDossiers
-from briefing_tui.ui.widgets.link_page import KEPT_PAGES
+from briefing_tui.ui.widgets.footer import KeyFooter
+from briefing_tui.ui.widgets.link_page import KEPT_PAGES, Block, LinkPage
 
 
 @pytest.fixture
@@ -33,23 +35,42 @@ def built(monkeypatch: pytest.MonkeyPatch) -> list[EntityRef]:
     return refs
 
 
-async def test_the_dossier_under_the_cursor_is_built_before_enter(
-    built: list[EntityRef],
+@pytest.mark.parametrize("screen_made", ["before", "after"])
+async def test_the_dossier_under_the_cursor_is_built_and_wrapped_before_enter(
+    built: list[EntityRef], monkeypatch: pytest.MonkeyPatch, screen_made: str
 ) -> None:
+    wrapped: list[Block] = []
+    wrap_block = LinkPage._wrap_block
+
+    def noting(self: LinkPage, layout: Any, index: int) -> None:
+        wrapped.append(layout.blocks[index])
+        wrap_block(self, layout, index)
+
+    monkeypatch.setattr(LinkPage, "_wrap_block", noting)
+    if screen_made == "after":  # the dossier screen made once the dossier is prepared
+        monkeypatch.setattr(app_module, "WARM_AFTER", 3600)
     app = reader([BRIEFS], open_at=IDLIB_OCT)
     async with app.run_test(size=WIDE) as pilot:
         main = await loaded(app, pilot)
+        if screen_made == "before":
+            await asyncio.sleep(app_module.WARM_AFTER * 2)
         await pilot.press("3")
         await move_to(pilot, main.page("actors"), lambda stop: stop.ref == FAYLAQ)
         await asyncio.sleep(app_module.PREPARE_AFTER * 3)
         await pilot.pause()
+        if screen_made == "after":
+            await app._warm_dossier_screen()
+            await pilot.pause()
+            await pilot.pause()
         assert built[-1] == FAYLAQ
         count = len(built)
+        wrapped.clear()
         await pilot.press("enter")
         await pilot.pause()
         page = dossier_page(app)
         assert page_plain(page).startswith("Faylaq al-Sham\n")
         assert len(built) == count  # shown as prepared, not built again
+        assert page.blocks[0] not in wrapped  # and its top wrapped ahead
 
 
 async def test_a_link_left_at_once_is_not_prepared(
@@ -78,8 +99,8 @@ def test_a_prepared_dossier_pushes_no_shown_one_out() -> None:
     shown = actors[:KEPT_PAGES]
     first = [kept.blocks(library, ref) for ref in shown]
     for ref in actors[KEPT_PAGES : KEPT_PAGES + 3]:
-        assert kept.prepare(library, ref)
-    assert not kept.prepare(library, shown[0])  # already at hand
+        kept.prepare(library, ref)
+    assert kept.prepare(library, shown[0]) is first[0]  # already at hand
     again = [kept.blocks(library, ref) for ref in shown]
     assert all(a is b for a, b in zip(first, again, strict=True))
     prepared = actors[KEPT_PAGES + 2]
@@ -136,14 +157,37 @@ async def test_the_dossier_screen_is_restyled_only_when_the_styling_changed(
 async def test_the_dossier_screen_is_made_unseen_before_the_first_link(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    # Made ready with Textual's private steps for a screen shown (`DossierScreen.make_ready`):
+    # if one of them changed, the first dossier would still show, but built as it is shown.
     pushed: list[DossierScreen] = []
     mounted = DossierScreen.on_mount
+    recomposed: list[KeyFooter] = []
+    recompose = KeyFooter.recompose
+    restyled: list[DossierScreen] = []
+    update = DossierScreen.update_node_styles
+    ticked: list[DossierScreen] = []
+    tick = DossierScreen._on_timer_update
 
     def noting(self: DossierScreen) -> None:
         pushed.append(self)
         mounted(self)
 
+    def noting_tick(self: DossierScreen) -> None:
+        ticked.append(self)
+        tick(self)
+
+    async def noting_recompose(self: KeyFooter) -> None:
+        recomposed.append(self)
+        await recompose(self)
+
+    def noting_update(self: DossierScreen, animate: bool = True) -> None:
+        restyled.append(self)
+        update(self, animate)
+
     monkeypatch.setattr(DossierScreen, "on_mount", noting)
+    monkeypatch.setattr(KeyFooter, "recompose", noting_recompose)
+    monkeypatch.setattr(DossierScreen, "update_node_styles", noting_update)
+    monkeypatch.setattr(DossierScreen, "_on_timer_update", noting_tick)
     app = reader([BRIEFS], open_at=IDLIB_OCT)
     async with app.run_test(size=WIDE) as pilot:
         main = await loaded(app, pilot)
@@ -152,10 +196,18 @@ async def test_the_dossier_screen_is_made_unseen_before_the_first_link(
         await pilot.pause()
         assert len(pushed) == 1  # composed and mounted
         assert app.screen is main and app.focused is focused  # and not shown
+        screen = pushed[0]
+        footer = screen.query_one(KeyFooter)
+        # Laid out, with the keys it shows for its page.
+        assert screen.page.size.width > 0 and footer.size.width > 0
+        assert "Follow" in [getattr(key, "description", "") for key in footer.query("FooterKey")]
+        assert ticked  # its update timer started: its first frame waits for no first tick
+        recomposed.clear()
         await pilot.press("3")
         await move_to(pilot, main.page("actors"), lambda stop: stop.ref == FAYLAQ)
         await pilot.press("enter")
         await pilot.pause()
-        assert app.screen is pushed[0]
+        assert app.screen is screen
         assert page_plain(dossier_page(app)).startswith("Faylaq al-Sham\n")
         assert app.focused is dossier_page(app)
+        assert footer not in recomposed and screen not in restyled  # shown as made

@@ -445,3 +445,50 @@ async def test_text_dragged_over_is_selected_and_copied() -> None:
         app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
         await pilot.press("ctrl+c")
         assert copied == ["to Target"]
+
+
+async def test_a_page_prepared_ahead_shows_as_drawn_then_without_wrapping_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def dossier() -> tuple[Block, ...]:
+        return (
+            Block().text("Top ").link("First", actor("first")),
+            Block().text("and ").link("Second", actor("second")).text(" word" * 30),
+        )
+
+    wrapped: list[int] = []
+    drawn: list[int] = []
+    wrap_block = LinkPage._wrap_block
+    draw = LinkPage._draw
+
+    def counting_wrap(self: LinkPage, layout: object, index: int) -> None:
+        wrapped.append(index)
+        wrap_block(self, layout, index)  # type: ignore[arg-type]
+
+    def counting_draw(*args: object) -> object:
+        drawn.append(args[-1])  # type: ignore[arg-type]
+        return draw(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(LinkPage, "_wrap_block", counting_wrap)
+    monkeypatch.setattr(LinkPage, "_draw", staticmethod(counting_draw))
+    app = PageApp([Block().text("Before")])
+    async with app.run_test(size=(40, 12)) as pilot:
+        page = app.query_one(LinkPage)
+        page.set_blocks(dossier())
+        await pilot.pause()
+        unprepared = [page.render_line(y) for y in range(page.size.height)]
+        page.set_blocks((Block().text("Between"),))
+        await pilot.pause()
+        prepared = dossier()
+        wrapped.clear()
+        drawn.clear()
+        page.prepare(prepared)
+        assert page_text(page).startswith("Between")  # the page shown is left as it is
+        assert wrapped == [0, 1] and drawn == list(range(len(drawn))) and len(drawn) > 2
+        wrapped.clear()
+        drawn.clear()
+        page.set_blocks(prepared)
+        await pilot.pause()
+        assert wrapped == []
+        assert drawn == [0]  # only the line the cursor is on
+        assert [page.render_line(y) for y in range(page.size.height)] == unprepared

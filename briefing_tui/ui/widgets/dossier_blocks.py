@@ -63,13 +63,19 @@ class KeptDossiers:
             self._shown.popitem(last=False)
         return blocks
 
-    def prepare(self, library: Library, ref: EntityRef) -> bool:
-        """Build the dossier of `ref` ahead of its being opened, in a slot of its own (links
-        passed over never push a shown dossier out); False when it was already at hand."""
-        if self._kept(library, ref) is not None:
-            return False
-        self._prepared = (ref, tuple(dossier_blocks(library, ref)))
-        return True
+    def prepare(self, library: Library, ref: EntityRef) -> tuple[Block, ...]:
+        """The dossier of `ref` ahead of its being opened: kept, or built into a slot of its
+        own (links passed over never push a shown dossier out)."""
+        blocks = self._kept(library, ref)
+        if blocks is None:
+            blocks = tuple(dossier_blocks(library, ref))
+            self._prepared = (ref, blocks)
+        return blocks
+
+    @property
+    def prepared(self) -> tuple[Block, ...] | None:
+        """The blocks of the dossier prepared last, if any."""
+        return None if self._prepared is None else self._prepared[1]
 
     def _kept(self, library: Library, ref: EntityRef) -> tuple[Block, ...] | None:
         if self._library is not library:

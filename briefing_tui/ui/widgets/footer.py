@@ -30,11 +30,13 @@ class KeyFooter(Footer):
         yield from super().compose()
 
     def bindings_changed(self, screen: Screen) -> None:
-        if (
-            self._composed is not None
-            and self.is_attached
-            and screen is self.screen
-            and self._shown_keys() == self._composed
-        ):
-            return
-        super().bindings_changed(screen)
+        # Textual's, but composing only if the keys differ once the refresh is done: by then
+        # they may have been composed already (see `compose_keys`).
+        self._bindings_ready = True
+        if screen.app.app_focus and self.is_attached and screen is self.screen:
+            self.call_after_refresh(self.compose_keys)
+
+    async def compose_keys(self) -> None:
+        """Compose the keys the screen has now, unless they are the ones shown."""
+        if self._composed is None or self._shown_keys() != self._composed:
+            await self.recompose()

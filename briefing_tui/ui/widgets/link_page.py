@@ -7,7 +7,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 from textual import events
 from textual.binding import Binding, BindingType
@@ -245,6 +245,8 @@ class _Layout:
     width: int
     styles: tuple[Style, ...]
     """The styles wrapped into the lines: other styles (a new theme) mean wrapping afresh."""
+    blocks: Sequence[Block]
+    """The blocks wrapped (the page's, or those of a page prepared ahead)."""
     lines: list[Content] = field(default_factory=list)
     line_block: list[int] = field(default_factory=list)
     line_stops: list[list[tuple[int, int, int]]] = field(default_factory=list)
@@ -276,6 +278,17 @@ class _Shown:
     stop_block: list[int]
     layout: _Layout | None
 
+    @classmethod
+    def unwrapped(cls, source: tuple[Block, ...]) -> _Shown:
+        """`source` as a page not wrapped yet, its stops numbered in reading order."""
+        blocks = list(source)
+        stops: list[Stop] = []
+        stop_block: list[int] = []
+        for index, block in enumerate(blocks):
+            stops.extend(block.stops)
+            stop_block.extend([index] * len(block.stops))
+        return cls(source, blocks, stops, stop_block, None)
+
 
 @dataclass(frozen=True, slots=True)
 class _PageStyles:
@@ -287,6 +300,16 @@ class _PageStyles:
     hint: Style
     base: Style
     anchor: Style
+
+
+class _Frame(NamedTuple):
+    """What every line of a frame is drawn with."""
+
+    width: int
+    styles: _PageStyles
+    layout: _Layout | None
+    top: int
+    selection: Selection | None
 
 
 class LinkPage(ScrollView, can_focus=True, inherit_bindings=False):
@@ -371,7 +394,11 @@ class LinkPage(ScrollView, can_focus=True, inherit_bindings=False):
         self._wrapping = False
         self._source: tuple[Block, ...] | None = None
         self._recent: OrderedDict[int, _Shown] = OrderedDict()
+        self._ahead: _Shown | None = None
+        """A page prepared ahead, not shown yet: kept apart, so that preparing pages pushes
+        none of the pages shown out of `_recent`."""
         self._style_cache: dict[tuple[int, ...], _PageStyles] = {}
+        self._frame: _Frame | None = None
         self.set_blocks(blocks)
 
     # The page's content
@@ -398,24 +425,48 @@ class LinkPage(ScrollView, can_focus=True, inherit_bindings=False):
             self._recent.move_to_end(id(self._source))
             while len(self._recent) > KEPT_PAGES:
                 self._recent.popitem(last=False)
-        kept = self._recent.pop(id(blocks), None) if isinstance(blocks, tuple) else None
-        if kept is not None and kept.source is blocks:
-            self._blocks, self._stops, self._stop_block = kept.blocks, kept.stops, kept.stop_block
-            self._layout = kept.layout
-            if self._layout is not None:
-                self._layout.published = -1  # the page's size is this page's again
-        else:
-            self._blocks = list(blocks)
-            self._stops = []
-            self._stop_block = []
-            for index, block in enumerate(self._blocks):
-                self._stops.extend(block.stops)
-                self._stop_block.extend([index] * len(block.stops))
-            self._layout = None
+        kept = self._kept(blocks) if isinstance(blocks, tuple) else None
+        shown = kept or _Shown.unwrapped(tuple(blocks))
+        self._blocks, self._stops, self._stop_block = shown.blocks, shown.stops, shown.stop_block
+        self._layout = shown.layout
+        if self._layout is not None:
+            self._layout.published = -1  # the page's size is this page's again
         self._source = blocks if isinstance(blocks, tuple) else None
         self._hints = {}
         self.restore(position or PagePosition(cursor=0 if self._stops else None))
         self.refresh()
+
+    def _kept(self, blocks: tuple[Block, ...]) -> _Shown | None:
+        """`blocks` as shown before or prepared ahead, taken out of where they were kept."""
+        kept = self._recent.pop(id(blocks), None)
+        if kept is not None and kept.source is blocks:
+            return kept
+        ahead = self._ahead
+        if ahead is None or ahead.source is not blocks:
+            return None
+        self._ahead = None
+        return ahead
+
+    def prepare(self, blocks: tuple[Block, ...]) -> None:
+        """Wrap and draw the top of `blocks` as `set_blocks` shows them on a first visit (at
+        the top, the cursor on the first stop), for `set_blocks` to find done: called while
+        the reader looks at the link that opens them. The lines are drawn without the cursor,
+        which is drawn on its own line or two when shown."""
+        if blocks is self._source or any(kept.source is blocks for kept in self._recent.values()):
+            return
+        width = self.scrollable_content_region.width
+        height = self.scrollable_content_region.height
+        if width <= 0 or height <= 0:
+            return
+        ahead = _Shown.unwrapped(blocks)
+        styles = self._styles()
+        layout = _Layout(width, styles.spans, ahead.blocks)
+        self._wrap_until(layout, line=(1 + WRAP_AHEAD) * height)
+        layout.strips_width = width
+        for line_no, line in enumerate(layout.lines[:height]):
+            strip = self._draw(line, styles.base, width, line_no)
+            layout.strips[line_no] = ((None, styles.base, None), strip)
+        self._ahead = _Shown(blocks, ahead.blocks, ahead.stops, ahead.stop_block, layout)
 
     # Position, for history
 
@@ -747,7 +798,7 @@ class LinkPage(ScrollView, can_focus=True, inherit_bindings=False):
                 self._pending = PagePosition(
                     self._cursor, round(self.scroll_y), self._anchor, layout.width
                 )
-            layout = self._layout = _Layout(width, styles)
+            layout = self._layout = _Layout(width, styles, self._blocks)
         height = max(1, self.size.height)
         self._wrap_until(layout, line=round(self.scroll_y) + (1 + WRAP_AHEAD) * height)
         return layout
@@ -757,7 +808,7 @@ class LinkPage(ScrollView, can_focus=True, inherit_bindings=False):
         while drawing: asked for earlier, on a screen not yet shown, the slice would run
         before that screen's first frame."""
         layout = self._layout
-        remaining = layout is not None and len(layout.block_lines) < len(self._blocks)
+        remaining = layout is not None and len(layout.block_lines) < len(layout.blocks)
         if remaining and not self._wrapping:
             self._wrapping = True
             self.call_after_refresh(self._wrap_rest)
@@ -792,7 +843,7 @@ class LinkPage(ScrollView, can_focus=True, inherit_bindings=False):
         `block`, or the time is past `deadline`; with none of them, the whole page. The
         scrollable size takes in the lines asked for, unless `resize` is False (wrapping in
         the background), and the whole page once it is wrapped."""
-        blocks = self._blocks
+        blocks = layout.blocks
         count = len(layout.block_lines)
         while count < len(blocks):
             if line is not None and len(layout.lines) > line:
@@ -832,7 +883,7 @@ class LinkPage(ScrollView, can_focus=True, inherit_bindings=False):
         role_styles = dict(zip(ROLES, rest, strict=True))
         width = layout.width
         stop_styles = layout.stop_styles
-        block = self._blocks[block_index]
+        block = layout.blocks[block_index]
         stop_base = len(layout.stop_lines)
         if block_index and block.gap:
             for _ in range(block.gap):
@@ -895,18 +946,30 @@ class LinkPage(ScrollView, can_focus=True, inherit_bindings=False):
     def render_lines(self, crop):  # type: ignore[no-untyped-def]
         self._ensure_layout()
         self._apply_pending()
-        strips = super().render_lines(crop)
+        # Worked out once for every line drawn in this frame, not once per line (a third of
+        # drawing a page whose lines are all drawn already).
+        self._frame = self._frame_state()
+        try:
+            strips = super().render_lines(crop)
+        finally:
+            self._frame = None
         self._wrap_rest_later()
         return strips
 
+    def _frame_state(self) -> _Frame:
+        return _Frame(
+            self.scrollable_content_region.width,
+            self._styles(),
+            self._ensure_layout(),
+            round(self.scroll_y),
+            self.text_selection,
+        )
+
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
-        styles = self._styles()
-        layout = self._ensure_layout()
-        line_no = round(self.scroll_y) + y
+        width, styles, layout, top, selection = self._frame or self._frame_state()
+        line_no = top + y
         if layout is None or line_no >= len(layout.lines):
             return Strip.blank(width, styles.base.rich_style)
-        selection = self.text_selection
         selected = None if selection is None else selection.get_span(line_no)
         if self._hints or selected is not None:
             return self._render_line(layout, styles, line_no, width, selected)
@@ -930,7 +993,7 @@ class LinkPage(ScrollView, can_focus=True, inherit_bindings=False):
         return strip
 
     def _in_anchor(self, layout: _Layout, line_no: int) -> bool:
-        block = self._blocks[layout.line_block[line_no]]
+        block = layout.blocks[layout.line_block[line_no]]
         return self._anchor is not None and block.anchor == self._anchor
 
     def _render_line(
@@ -961,6 +1024,11 @@ class LinkPage(ScrollView, can_focus=True, inherit_bindings=False):
             start, end = selected
             end = len(line.plain) if end == -1 else end
             line = line.stylize(self.screen.get_visual_style("screen--selection"), start, end)
+        return self._draw(line, base, width, line_no)
+
+    @staticmethod
+    def _draw(line: Content, base: Style, width: int, line_no: int) -> Strip:
+        """Line `line_no` of the page, `width` cells wide on `base`."""
         segments = line.render_segments(base)
         # Offsets let the reader select text with the mouse and copy it (ctrl+c).
         strip = Strip(segments).crop_extend(0, width, base.rich_style)
