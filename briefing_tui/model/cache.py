@@ -235,9 +235,7 @@ def take_prose(
             kept.append(value)
     for name, child, many in plan.children:
         value = data[name]
-        if not value:
-            continue
-        if not _has_prose(child):
+        if not value or not _has_prose(child):
             continue
         if not many:
             take_prose(child, value, texts)
