@@ -391,13 +391,15 @@ class BriefingApp(App[int]):
 
     @on(StopReached)
     def _stop_reached(self, message: StopReached) -> None:
+        self._prepare_soon(message.ref)
+
+    def _prepare_soon(self, ref: EntityRef) -> None:
         # Building a dossier is most of following a link to one: done while the reader looks
         # at the link, Enter only shows it.
         if self._preparing is not None:
             self._preparing.stop()
             self._preparing = None
-        if self.library is not None and view_for(message.ref) != "main":
-            ref = message.ref
+        if self.library is not None and view_for(ref) != "main":
             self._preparing = self.set_timer(PREPARE_AFTER, lambda: self._prepare(ref))
 
     def _prepare(self, ref: EntityRef) -> None:
@@ -462,13 +464,26 @@ class BriefingApp(App[int]):
             while self.screen is not self.main_screen:
                 self.pop_screen()
             self.main_screen.show_location(location)
-            return
-        while self.screen is not self.main_screen and not isinstance(self.screen, DossierScreen):
-            self.pop_screen()
-        if isinstance(self.screen, DossierScreen):
-            self.screen.show_location(location)
         else:
-            self.push_screen(self._dossier_screen(location))
+            while self.screen is not self.main_screen and not isinstance(
+                self.screen, DossierScreen
+            ):
+                self.pop_screen()
+            if isinstance(self.screen, DossierScreen):
+                self.screen.show_location(location)
+            else:
+                self.push_screen(self._dossier_screen(location))
+        # The page opens with its cursor on a stop, which no key moved there: once it is
+        # shown, say so, as a key would, so that what it opens is prepared while one reads.
+        self.call_after_refresh(self._prepare_under_cursor)
+
+    def _prepare_under_cursor(self) -> None:
+        from .widgets.link_page import LinkPage
+
+        page = self.screen.focused
+        stop = page.current_stop if isinstance(page, LinkPage) else None
+        if stop is not None and stop.ref is not None:
+            self._prepare_soon(stop.ref)
 
     def _dossier_screen(self, location: Location | None) -> DossierScreen:
         """The one dossier screen, showing `location`: kept installed between visits, so

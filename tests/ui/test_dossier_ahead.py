@@ -92,6 +92,29 @@ async def test_a_link_left_at_once_is_not_prepared(
         assert FAYLAQ not in built and built[-1] == NFL
 
 
+async def test_the_first_link_of_a_page_just_opened_is_prepared_too(
+    built: list[EntityRef],
+) -> None:
+    app = reader([BRIEFS], open_at=IDLIB_OCT)
+    async with app.run_test(size=WIDE) as pilot:
+        main = await loaded(app, pilot)
+        await pilot.press("3")
+        await move_to(pilot, main.page("actors"), lambda stop: stop.ref == NFL)
+        await pilot.press("enter")
+        await pilot.pause()
+        first = dossier_page(app).current_stop
+        assert first is not None and first.ref is not None and first.ref.kind == "actor"
+        await asyncio.sleep(app_module.PREPARE_AFTER * 3)  # the reader reads; no key moves
+        await pilot.pause()
+        assert built[-1] == first.ref
+        count = len(built)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.library is not None
+        assert page_plain(dossier_page(app)).startswith(app.library.title_of(first.ref) + "\n")
+        assert len(built) == count  # shown as prepared, not built at the press
+
+
 def test_a_prepared_dossier_pushes_no_shown_one_out() -> None:
     library = Library.load([BRIEFS])
     kept = KeptDossiers()
