@@ -311,7 +311,14 @@ def test_a_key_that_is_not_text_is_an_error(tmp_path: Path) -> None:
 
 def test_a_mapping_as_a_key_is_an_error(tmp_path: Path) -> None:
     diagnostic = only(load(tmp_path, MINIMAL + "? [a, b]\n: c\n"))
-    assert where(diagnostic)[:2] == (6, 3)
+    assert where(diagnostic) == (6, 3, "")  # a key that names no field: the mapping holding it
+    assert diagnostic.message == "a key must be text, not a mapping or a list"
+
+
+def test_a_list_as_a_key_of_an_entity_is_reported_at_the_entity(tmp_path: Path) -> None:
+    text = MINIMAL + "actors:\n  - id: a\n    name: A\n    kind: state\n    {x: 1}: 2\n"
+    diagnostic = only(load(tmp_path, text))
+    assert where(diagnostic) == (10, 5, "actors[0]")
     assert diagnostic.message == "a key must be text, not a mapping or a list"
 
 

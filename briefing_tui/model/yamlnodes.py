@@ -389,8 +389,11 @@ def _walk(root: Node) -> Iterator[tuple[Loc, Node, Node | None]]:
 
 
 def loc_of(root: Node, target: Node) -> Loc:
-    """The field path of a node (for a key node: the path of its value)."""
+    """The field path of a node (for a key node: the path of its value; for a key that is no
+    text, and so names no field, the path of the mapping that holds it)."""
     for loc, node, key_node in _walk(root):
+        if key_node is target and not isinstance(target, ScalarNode):
+            return loc[:-1]
         if node is target or key_node is target:
             return loc
     return ()

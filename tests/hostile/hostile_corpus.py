@@ -114,7 +114,7 @@ DOCUMENT_DIAGNOSTICS: dict[str, tuple[Expect, ...]] = {
         error(9, 39, "actors[0].name", "'name' given twice"),
     ),
     "non-string-keys.yaml": (
-        error(7, 3, "?", "a key must be text, not a mapping or a list"),
+        error(7, 3, "", "a key must be text, not a mapping or a list"),
         error(9, 1, "1", "a key must be text, got int '1'"),
         error(10, 1, "null", "a key must be text, got null"),
         error(11, 1, "true", "a key must be text, got bool"),
