@@ -34,6 +34,14 @@ async def move_to(pilot: Pilot[int], page: LinkPage, wanted: Callable[[Stop], bo
     raise AssertionError("no such stop on the page")
 
 
+async def open_actor(pilot: Pilot[int], main: MainScreen, actor: EntityRef) -> None:
+    """Open an actor's dossier as a reader would: the actors pane, j to its link, Enter."""
+    await pilot.press("3")
+    await move_to(pilot, main.page("actors"), lambda stop: stop.ref == actor)
+    await pilot.press("enter")
+    await pilot.pause()
+
+
 def dossier_page(app: BriefingApp) -> LinkPage:
     assert isinstance(app.screen, DossierScreen)
     return app.screen.query_one("#dossier", LinkPage)
@@ -146,10 +154,7 @@ async def test_q_closes_a_dossier_back_to_the_briefing() -> None:
     app = reader([BRIEFS], open_at=IDLIB_OCT)
     async with app.run_test(size=WIDE) as pilot:
         main = await loaded(app, pilot)
-        await pilot.press("3")
-        await move_to(pilot, main.page("actors"), lambda stop: stop.ref == FAYLAQ)
-        await pilot.press("enter")
-        await pilot.pause()
+        await open_actor(pilot, main, FAYLAQ)
         assert isinstance(app.screen, DossierScreen)
         await pilot.press("q")
         await pilot.pause()

@@ -8,7 +8,15 @@ from typing import Any
 
 import pytest
 from conftest import BRIEFS, WIDE, loaded, reader
-from test_dossier import FAYLAQ, IDLIB_OCT, NFL, dossier_page, move_to, page_plain
+from test_dossier import (
+    FAYLAQ,
+    IDLIB_OCT,
+    NFL,
+    dossier_page,
+    move_to,
+    open_actor,
+    page_plain,
+)
 from textual.color import Color
 
 from briefing_tui.model.library import Library
@@ -98,10 +106,7 @@ async def test_the_first_link_of_a_page_just_opened_is_prepared_too(
     app = reader([BRIEFS], open_at=IDLIB_OCT)
     async with app.run_test(size=WIDE) as pilot:
         main = await loaded(app, pilot)
-        await pilot.press("3")
-        await move_to(pilot, main.page("actors"), lambda stop: stop.ref == NFL)
-        await pilot.press("enter")
-        await pilot.pause()
+        await open_actor(pilot, main, NFL)
         first = dossier_page(app).current_stop
         assert first is not None and first.ref is not None and first.ref.kind == "actor"
         await asyncio.sleep(app_module.PREPARE_AFTER * 3)  # the reader reads; no key moves
@@ -149,10 +154,7 @@ async def test_the_dossier_screen_is_restyled_only_when_the_styling_changed(
         main = await loaded(app, pilot)
 
         async def open_faylaq() -> None:
-            await pilot.press("3")
-            await move_to(pilot, main.page("actors"), lambda stop: stop.ref == FAYLAQ)
-            await pilot.press("enter")
-            await pilot.pause()
+            await open_actor(pilot, main, FAYLAQ)
             assert isinstance(app.screen, DossierScreen)
 
         async def back() -> None:
@@ -226,10 +228,7 @@ async def test_the_dossier_screen_is_made_unseen_before_the_first_link(
         assert "Follow" in [getattr(key, "description", "") for key in footer.query("FooterKey")]
         assert ticked  # its update timer started: its first frame waits for no first tick
         recomposed.clear()
-        await pilot.press("3")
-        await move_to(pilot, main.page("actors"), lambda stop: stop.ref == FAYLAQ)
-        await pilot.press("enter")
-        await pilot.pause()
+        await open_actor(pilot, main, FAYLAQ)
         assert app.screen is screen
         assert page_plain(dossier_page(app)).startswith("Faylaq al-Sham\n")
         assert app.focused is dossier_page(app)
