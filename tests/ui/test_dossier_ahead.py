@@ -77,7 +77,9 @@ async def test_the_dossier_under_the_cursor_is_built_and_wrapped_before_enter(
         await pilot.pause()
         page = dossier_page(app)
         assert page_plain(page).startswith("Faylaq al-Sham\n")
-        assert len(built) == count  # shown as prepared, not built again
+        # Shown as prepared, not built again (the first link of the page it opens may be
+        # prepared meanwhile, once it has been shown a tenth of a second).
+        assert FAYLAQ not in built[count:]
         assert page.blocks[0] not in wrapped  # and its top wrapped ahead
 
 
@@ -117,7 +119,7 @@ async def test_the_first_link_of_a_page_just_opened_is_prepared_too(
         await pilot.pause()
         assert app.library is not None
         assert page_plain(dossier_page(app)).startswith(app.library.title_of(first.ref) + "\n")
-        assert len(built) == count  # shown as prepared, not built at the press
+        assert first.ref not in built[count:]  # shown as prepared, not built at the press
 
 
 def test_a_prepared_dossier_pushes_no_shown_one_out() -> None:
